@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+
+#include "commandline.h"
+
+#include "database/databaseconnection.h"
+#include "database/databaseerror.h"
+#include "database/migrator.h"
+#include "logsetup.h"
+#include "server/signalwatcher.h"
+#include "server/standaloneserver.h"
+#include "service.h"
+#include "settings.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QTextStream>
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace llmring {
+
+namespace {
+
+enum ExitCode { Success = 0, RuntimeFailure = 1, UsageError = 2 };
+
+QTextStream &standardError()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+QTextStream &standardOutput()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+int printMigrationStatus(const Settings &settings)
+{
+    QString error;
+    const auto migrations = Migration::loadFolder(QStringLiteral(":/migrations"), &error);
+    if (!migrations) {
+        standardError() << "llmring-server: " << error << Qt::endl;
+        return RuntimeFailure;
+    }
+    try {
+        DatabaseConnection connection(settings.database, settings.schema, QStringLiteral("llmring-migrate-status"));
+        const QList<MigrationStatus> statuses = Migrator(connection, *migrations).status();
+        bool clean = true;
+        standardOutput() << "Schema " << settings.schema << " on " << settings.database.redacted() << Qt::endl;
+        for (const MigrationStatus &status : statuses) {
+            QString state;
+            if (status.changed) {
+                state = QStringLiteral("CHANGED after it was applied at %1").arg(*status.appliedAt);
+                clean = false;
+            } else if (status.appliedAt) {
+                state = QStringLiteral("applied %1").arg(*status.appliedAt);
+            } else {
+                state = QStringLiteral("pending");
+            }
+            standardOutput() << QStringLiteral("%1  %2  %3").arg(status.version, 3, 10, QLatin1Char('0')).arg(status.name, -32).arg(state)
+                             << Qt::endl;
+        }
+        return clean ? Success : RuntimeFailure;
+    } catch (const DatabaseError &databaseError) {
+        standardError() << "llmring-server: cannot read the migration status from " << settings.database.redacted()
+                        << ": " << databaseError.message() << Qt::endl;
+        return RuntimeFailure;
+    }
+}
+
+int migrate(const Settings &settings)
+{
+    QString error;
+    const bool ok = migrateDatabase(settings, &error, [](const QString &name) {
+        standardOutput() << "Applying " << name << Qt::endl;
+    });
+    if (!ok) {
+        standardError() << "llmring-server: migration failed: " << error << Qt::endl;
+        return RuntimeFailure;
+    }
+    standardOutput() << "Schema " << settings.schema << " is up to date." << Qt::endl;
+    return Success;
+}
+
+int serve(QCoreApplication &application, const Settings &settings)
+{
+    qCInfo(lcHttp).noquote() << "llmring-server" << LLMRING_VERSION << "starting:" << settings.summary();
+    if (settings.corsOrigins.contains(QStringLiteral("*")))
+        qCWarning(lcHttp) << "LLMRING_CORS_ORIGINS allows any origin (*); name the origins in production";
+
+    ServiceOptions options;
+    options.settings = settings;
+    QString error;
+    const std::unique_ptr<Service> service = Service::create(options, &error);
+    if (!service) {
+        standardError() << "llmring-server: " << error << Qt::endl;
+        return RuntimeFailure;
+    }
+
+    StandaloneServer server(*service);
+    if (!server.start(&error)) {
+        standardError() << "llmring-server: " << error << Qt::endl;
+        return RuntimeFailure;
+    }
+
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::stopRequested, &application, [&application](int signalNumber) {
+        qCInfo(lcHttp) << "Received signal" << signalNumber << "- stopping";
+        application.quit();
+    });
+    application.exec();
+
+    server.stop();
+    qCInfo(lcHttp) << "Stopped";
+    return Success;
+}
+
+} // namespace
+
+int runCommandLine(const QStringList &arguments)
+{
+    QCoreApplication *application = QCoreApplication::instance();
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "LLMRing Server: records LLM usage and cost per project, signs receipts, stores conversations and MCP data.\n"
+        "\n"
+        "Commands:\n"
+        "  serve             apply pending migrations, then serve the HTTP API (default)\n"
+        "  migrate           apply pending migrations and exit\n"
+        "  migrate --status  list migrations and whether each is applied\n"
+        "\n"
+        "Configuration comes from LLMRING_* environment variables (see the README);\n"
+        "the options below override them."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default) or migrate"),
+                                 QStringLiteral("[command]"));
+    const QCommandLineOption hostOption(QStringLiteral("host"),
+                                        QStringLiteral("Address to listen on (LLMRING_HOST, default 127.0.0.1)."),
+                                        QStringLiteral("address"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("TCP port to listen on (LLMRING_PORT, default 8000)."),
+                                        QStringLiteral("port"));
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database-url"),
+        QStringLiteral("PostgreSQL URL, postgresql://user:password@host:port/database (LLMRING_DATABASE_URL)."),
+        QStringLiteral("url"));
+    const QCommandLineOption schemaOption(
+        QStringLiteral("schema"), QStringLiteral("Schema for every table (LLMRING_DATABASE_SCHEMA, default llmring)."),
+        QStringLiteral("name"));
+    const QCommandLineOption statusOption(QStringLiteral("status"),
+                                          QStringLiteral("With migrate: list migrations instead of applying them."));
+    parser.addOptions({hostOption, portOption, databaseOption, schemaOption, statusOption});
+    parser.process(arguments);
+
+    const QStringList positional = parser.positionalArguments();
+    const QString command = positional.value(0, QStringLiteral("serve"));
+    if (positional.size() > 1 || (command != QLatin1String("serve") && command != QLatin1String("migrate"))) {
+        standardError() << "llmring-server: unknown command '" << positional.join(u' ')
+                        << "'; expected serve or migrate (see --help)" << Qt::endl;
+        return UsageError;
+    }
+    if (parser.isSet(statusOption) && command != QLatin1String("migrate")) {
+        standardError() << "llmring-server: --status goes with the migrate command" << Qt::endl;
+        return UsageError;
+    }
+
+    QString error;
+    std::optional<Settings> settings = Settings::fromEnvironment(QProcessEnvironment::systemEnvironment(), &error);
+    const bool overridesValid = settings
+        && (!parser.isSet(hostOption) || settings->setHost(parser.value(hostOption), QStringLiteral("--host"), &error))
+        && (!parser.isSet(portOption) || settings->setPort(parser.value(portOption), QStringLiteral("--port"), &error))
+        && (!parser.isSet(databaseOption)
+            || settings->setDatabaseUrl(parser.value(databaseOption), QStringLiteral("--database-url"), &error))
+        && (!parser.isSet(schemaOption)
+            || settings->setSchema(parser.value(schemaOption), QStringLiteral("--schema"), &error));
+    if (!overridesValid) {
+        standardError() << "llmring-server: " << error << Qt::endl;
+        return UsageError;
+    }
+    setUpLogging(settings->logLevel);
+
+    if (command == QLatin1String("migrate"))
+        return parser.isSet(statusOption) ? printMigrationStatus(*settings) : migrate(*settings);
+    return serve(*application, *settings);
+}
+
+} // namespace llmring

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+
+#include "settings.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QThread>
+
+namespace llmring {
+
+namespace {
+
+QString invalid(const QString &setting, const QString &value, const QString &problem)
+{
+    return QStringLiteral("%1=%2 is invalid: %3").arg(setting, value, problem);
+}
+
+std::optional<qint64> parseInteger(const QString &value, qint64 minimum, qint64 maximum)
+{
+    bool ok = false;
+    const qint64 number = value.trimmed().toLongLong(&ok);
+    if (!ok || number < minimum || number > maximum)
+        return std::nullopt;
+    return number;
+}
+
+bool readInteger(const QProcessEnvironment &environment, const QString &name, qint64 minimum,
+                 qint64 maximum, qint64 *target, QString *error)
+{
+    if (!environment.contains(name))
+        return true;
+    const QString value = environment.value(name);
+    const auto number = parseInteger(value, minimum, maximum);
+    if (!number) {
+        *error = invalid(name, value,
+                         QStringLiteral("expected a whole number from %1 to %2").arg(minimum).arg(maximum));
+        return false;
+    }
+    *target = *number;
+    return true;
+}
+
+std::optional<QStringList> parseOrigins(const QString &value)
+{
+    const QString trimmed = value.trimmed();
+    QStringList origins;
+    if (trimmed.startsWith(u'[')) {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(trimmed.toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isArray())
+            return std::nullopt;
+        for (const QJsonValue &origin : document.array()) {
+            if (!origin.isString())
+                return std::nullopt;
+            origins.append(origin.toString().trimmed());
+        }
+    } else {
+        for (const QString &origin : trimmed.split(u',', Qt::SkipEmptyParts))
+            origins.append(origin.trimmed());
+    }
+    for (const QString &origin : origins) {
+        if (origin != QLatin1String("*") && !origin.startsWith(QLatin1String("http://"))
+            && !origin.startsWith(QLatin1String("https://"))) {
+            return std::nullopt;
+        }
+    }
+    return origins;
+}
+
+} // namespace
+
+bool isValidSchemaName(const QString &name)
+{
+    // Schema names are written into SQL text (they cannot be bound), so only plain
+    // lowercase identifiers that need no quoting are accepted.
+    static const QRegularExpression pattern(QStringLiteral("^[a-z_][a-z0-9_]{0,62}$"));
+    return pattern.match(name).hasMatch();
+}
+
+bool Settings::setHost(const QString &value, const QString &setting, QString *error)
+{
+    QHostAddress address;
+    if (value == QLatin1String("localhost"))
+        address = QHostAddress(QHostAddress::LocalHost);
+    else if (!address.setAddress(value)) {
+        *error = invalid(setting, value, QStringLiteral("expected an IP address such as 127.0.0.1 or 0.0.0.0"));
+        return false;
+    }
+    host = address;
+    return true;
+}
+
+bool Settings::setPort(const QString &value, const QString &setting, QString *error)
+{
+    const auto number = parseInteger(value, 0, 65535);
+    if (!number) {
+        *error = invalid(setting, value, QStringLiteral("expected a port number from 0 to 65535"));
+        return false;
+    }
+    port = static_cast<quint16>(*number);
+    return true;
+}
+
+bool Settings::setDatabaseUrl(const QString &value, const QString &setting, QString *error)
+{
+    QString problem;
+    const auto config = DatabaseConfig::fromUrl(value, &problem);
+    if (!config) {
+        // The value may hold a password, so it is not repeated in the message.
+        *error = QStringLiteral("%1 is invalid: it %2").arg(setting, problem);
+        return false;
+    }
+    database = *config;
+    return true;
+}
+
+bool Settings::setSchema(const QString &value, const QString &setting, QString *error)
+{
+    if (!isValidSchemaName(value)) {
+        *error = invalid(setting, value,
+                         QStringLiteral("expected a lowercase identifier matching [a-z_][a-z0-9_]{0,62}"));
+        return false;
+    }
+    schema = value;
+    return true;
+}
+
+std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &environment, QString *error)
+{
+    Settings settings;
+    const QString databaseUrl = environment.value(QStringLiteral("LLMRING_DATABASE_URL"), DefaultDatabaseUrl);
+    if (!settings.setDatabaseUrl(databaseUrl, QStringLiteral("LLMRING_DATABASE_URL"), error))
+        return std::nullopt;
+
+    if (environment.contains(QStringLiteral("LLMRING_DATABASE_SCHEMA"))
+        && !settings.setSchema(environment.value(QStringLiteral("LLMRING_DATABASE_SCHEMA")),
+                               QStringLiteral("LLMRING_DATABASE_SCHEMA"), error)) {
+        return std::nullopt;
+    }
+    if (environment.contains(QStringLiteral("LLMRING_HOST"))
+        && !settings.setHost(environment.value(QStringLiteral("LLMRING_HOST")), QStringLiteral("LLMRING_HOST"),
+                             error)) {
+        return std::nullopt;
+    }
+    if (environment.contains(QStringLiteral("LLMRING_PORT"))
+        && !settings.setPort(environment.value(QStringLiteral("LLMRING_PORT")), QStringLiteral("LLMRING_PORT"),
+                             error)) {
+        return std::nullopt;
+    }
+
+    qint64 poolSize = settings.poolSize;
+    qint64 workers = settings.workers;
+    if (!readInteger(environment, QStringLiteral("LLMRING_DATABASE_POOL_SIZE"), 1, 1000, &poolSize, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_WORKERS"), 1, 256, &workers, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_MAX_BODY_BYTES"), 1024, qint64(1) << 30,
+                        &settings.maxBodyBytes, error)) {
+        return std::nullopt;
+    }
+    settings.poolSize = int(poolSize);
+    settings.workers = int(workers);
+
+    if (environment.contains(QStringLiteral("LLMRING_CORS_ORIGINS"))) {
+        const QString value = environment.value(QStringLiteral("LLMRING_CORS_ORIGINS"));
+        const auto origins = parseOrigins(value);
+        if (!origins) {
+            *error = invalid(QStringLiteral("LLMRING_CORS_ORIGINS"), value,
+                             QStringLiteral("expected a comma list or JSON array of http(s) origins, or *"));
+            return std::nullopt;
+        }
+        settings.corsOrigins = *origins;
+    }
+
+    if (environment.contains(QStringLiteral("LLMRING_LOG_LEVEL"))) {
+        const QString value = environment.value(QStringLiteral("LLMRING_LOG_LEVEL")).trimmed().toLower();
+        static const QStringList levels{QStringLiteral("debug"), QStringLiteral("info"),
+                                        QStringLiteral("warning"), QStringLiteral("error")};
+        if (!levels.contains(value)) {
+            *error = invalid(QStringLiteral("LLMRING_LOG_LEVEL"), environment.value(QStringLiteral("LLMRING_LOG_LEVEL")),
+                             QStringLiteral("expected debug, info, warning or error"));
+            return std::nullopt;
+        }
+        settings.logLevel = value;
+    }
+    return settings;
+}
+
+int Settings::effectiveWorkers() const
+{
+    const int requested = workers > 0 ? workers : 2 * qMax(1, QThread::idealThreadCount());
+    return qMin(requested, poolSize);
+}
+
+QString Settings::summary() const
+{
+    return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6")
+        .arg(host.toString())
+        .arg(port)
+        .arg(database.redacted(), schema)
+        .arg(effectiveWorkers())
+        .arg(corsOrigins.join(u','));
+}
+
+} // namespace llmring

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Service configuration read from LLMRING_* environment variables.
+
+#pragma once
+
+#include "database/databaseconfig.h"
+
+#include <QHostAddress>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace llmring {
+
+struct Settings
+{
+    DatabaseConfig database;
+    QString schema = QStringLiteral("llmring");
+    int poolSize = 20;
+    int workers = 0; // 0: twice the CPU cores, at most poolSize
+    QHostAddress host = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8000;
+    QStringList corsOrigins{QStringLiteral("http://localhost:5173"), QStringLiteral("http://localhost:5174")};
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    QString logLevel = QStringLiteral("info");
+
+    // The configuration from `environment`, or std::nullopt with *error naming the
+    // variable and what is wrong with its value.
+    static std::optional<Settings> fromEnvironment(const QProcessEnvironment &environment, QString *error);
+
+    // Each setter validates like the variable it overrides (the `setting` name is used
+    // in *error) and returns false when the value is invalid.
+    bool setHost(const QString &value, const QString &setting, QString *error);
+    bool setPort(const QString &value, const QString &setting, QString *error);
+    bool setDatabaseUrl(const QString &value, const QString &setting, QString *error);
+    bool setSchema(const QString &value, const QString &setting, QString *error);
+
+    // The worker loop count after applying the default and the pool-size cap.
+    int effectiveWorkers() const;
+
+    // One line for the start-up log, without secrets.
+    QString summary() const;
+};
+
+// The local development database used when LLMRING_DATABASE_URL is unset.
+inline constexpr QLatin1StringView DefaultDatabaseUrl{"postgresql://postgres@127.0.0.1:55432/llmring"};
+
+bool isValidSchemaName(const QString &name);
+
+} // namespace llmring

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+
+#include "standaloneserver.h"
+
+#include "listeningsocket.h"
+#include "service.h"
+#include "workerloop.h"
+
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace llmring {
+
+StandaloneServer::StandaloneServer(Service &service)
+    : m_service(service)
+{
+}
+
+StandaloneServer::~StandaloneServer()
+{
+    stop();
+}
+
+bool StandaloneServer::start(QString *error)
+{
+    const Settings &settings = m_service.settings();
+    const int workerCount = settings.effectiveWorkers();
+
+    QList<int> sockets;
+    quint16 port = settings.port;
+    for (int i = 0; i < workerCount; ++i) {
+        const auto socket = openListeningSocket(settings.host, port, error);
+        if (!socket) {
+            for (int opened : std::as_const(sockets))
+                closeSocket(opened);
+            return false;
+        }
+        port = boundPort(*socket);
+        sockets.append(*socket);
+    }
+    m_port = port;
+
+    for (int i = 0; i < workerCount; ++i) {
+        auto *worker = new WorkerLoop(m_service, sockets.at(i), i);
+        m_workers.append(worker);
+        worker->start();
+    }
+    qCInfo(lcHttp).noquote() << "Serving on" << QStringLiteral("http://%1:%2").arg(settings.host.toString()).arg(m_port)
+                             << "with" << workerCount << "worker loop(s)";
+    return true;
+}
+
+void StandaloneServer::stop()
+{
+    for (WorkerLoop *worker : std::as_const(m_workers))
+        worker->quit();
+    for (WorkerLoop *worker : std::as_const(m_workers)) {
+        worker->wait();
+        delete worker;
+    }
+    m_workers.clear();
+}
+
+} // namespace llmring

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+// The usage endpoints: POST /api/v1/log, GET /api/v1/stats, GET /api/v1/logs.
+
+#pragma once
+
+#include <QHttpServerResponse>
+
+namespace llmring {
+
+class Router;
+struct RequestContext;
+
+class UsageRoutes
+{
+public:
+    explicit UsageRoutes(qint64 maxBodyBytes);
+
+    void registerOn(Router &router) const;
+
+    QHttpServerResponse logUsage(RequestContext &context) const;
+    QHttpServerResponse stats(RequestContext &context) const;
+    QHttpServerResponse listLogs(RequestContext &context) const;
+
+private:
+    qint64 m_maxBodyBytes;
+};
+
+} // namespace llmring

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// SQL for usage logs.
+
+#pragma once
+
+#include "domain/usagelogrequest.h"
+#include "usagerecords.h"
+
+namespace llmring {
+
+class DatabaseConnection;
+
+// Reads and writes `usage_logs` for one project at a time: every statement is
+// filtered by the project id. Throws DatabaseError when a statement fails.
+class UsageStore
+{
+public:
+    explicit UsageStore(DatabaseConnection &connection);
+
+    struct InsertResult
+    {
+        StoredLog log;
+        bool created = false; // false: an (origin, id_at_origin) retry returned the first row
+    };
+
+    // Stores one log with the given cost (dollars, as decimal text) and cost source.
+    InsertResult insert(const QString &projectId, const UsageLogRequest &request, const QString &cost,
+                        const QString &costSource);
+
+    UsageStats stats(const QString &projectId, Timestamp start, Timestamp end, StatsPeriod period);
+
+    // One page of rows, and the number of rows matching the filter.
+    QList<UsageLogRow> list(const QString &projectId, const UsageLogFilter &filter, bool ascending, qint64 limit,
+                            qint64 offset, qint64 *total);
+
+private:
+    std::optional<StoredLog> findByOrigin(const QString &projectId, const QString &origin,
+                                          const QString &idAtOrigin);
+
+    DatabaseConnection &m_connection;
+};
+
+} // namespace llmring

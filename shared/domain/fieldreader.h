@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Typed, validated access to the members of a JSON object.
+
+#pragma once
+
+#include "validationerrors.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace llmring {
+
+// Largest value of a PostgreSQL INTEGER column, the bound of token counts.
+inline constexpr qint64 MaxInt32 = 2147483647;
+
+// Money is stored as NUMERIC(20,10), so amounts must stay below 10^10 dollars.
+inline constexpr double MoneyUpperBound = 1e10;
+
+// Reads members of one JSON object and records a FieldError for each member that is
+// missing, mistyped or out of range. A member set to null counts as absent. Readers
+// return std::nullopt both for absent members and for invalid ones; callers check
+// errors().isEmpty() once all members are read.
+class FieldReader
+{
+public:
+    FieldReader(const QJsonObject &object, const QJsonArray &locPrefix, ValidationErrors &errors);
+
+    bool has(const QString &name) const;
+
+    // Strings are measured in Unicode code points, as PostgreSQL counts characters.
+    std::optional<QString> requiredString(const QString &name, qsizetype minLength, qsizetype maxLength);
+    std::optional<QString> optionalString(const QString &name, qsizetype maxLength);
+
+    // Integers accept integral numbers written as fractions too (1200.0) but reject 1.5.
+    std::optional<qint64> requiredInteger(const QString &name, qint64 minimum, qint64 maximum);
+    std::optional<qint64> optionalInteger(const QString &name, qint64 minimum, qint64 maximum);
+
+    // A dollar amount, 0 <= amount < 10^10.
+    std::optional<double> optionalMoney(const QString &name);
+
+    std::optional<QJsonObject> optionalObject(const QString &name);
+
+    QJsonArray locOf(const QString &name) const;
+    ValidationErrors &errors() { return m_errors; }
+
+private:
+    std::optional<QString> readString(const QString &name, qsizetype minLength, qsizetype maxLength);
+    std::optional<qint64> readInteger(const QString &name, qint64 minimum, qint64 maximum);
+    void addError(const QString &name, const QString &msg, QLatin1StringView type);
+
+    const QJsonObject &m_object;
+    QJsonArray m_locPrefix;
+    ValidationErrors &m_errors;
+};
+
+qsizetype codePointCount(const QString &text);
+
+} // namespace llmring
