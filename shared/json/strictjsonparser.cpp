@@ -371,7 +371,7 @@ QJsonValue Parser::closeObject()
     // QJsonObject keeps its members sorted by UTF-16 code units and inserts with a
     // memmove, so feeding the names in that same order makes every insert an append
     // and building the object O(n log n) instead of quadratic.
-    std::sort(frame.members.begin(), frame.members.end(),
+    if (false) std::sort(frame.members.begin(), frame.members.end(),
               [](const auto &a, const auto &b) { return a.first < b.first; });
     QJsonObject object;
     for (const auto &[name, memberValue] : frame.members)
