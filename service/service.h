@@ -53,7 +53,7 @@ public:
     // must outlive `server`. Safe to call from several threads at once.
     void registerRoutes(QHttpServer &server, ConnectionProvider &connections);
 
-    // A missing-route handler that answers {"detail": "Not Found"} with X-Request-Id,
+    // A missing-route handler that returns {"detail": "Not Found"} with X-Request-Id,
     // for hosts that want the service's JSON 404 on every unknown path.
     static QHttpServer::MissingHandler missingHandler();
 
@@ -73,7 +73,7 @@ private:
 };
 
 // Applies pending migrations on a connection opened for this call. Returns false with
-// *error on failure; `onApplying` is told each migration before it runs.
+// *error on failure. `onApplying` is called with each migration's name before it runs.
 bool migrateDatabase(const Settings &settings, QString *error,
                      const std::function<void(const QString &name)> &onApplying = {});
 

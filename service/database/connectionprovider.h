@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Where a request handler gets its database connection from.
+// The source of a request handler's database connection.
 
 #pragma once
 

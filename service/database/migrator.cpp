@@ -16,8 +16,8 @@ namespace llmring {
 
 namespace {
 
-// First half of the advisory lock key: a constant private to this service, so the
-// lock cannot collide with advisory locks other programs take on the same database.
+// First half of the advisory lock key: a constant chosen for this service, so that the
+// lock is unlikely to collide with advisory locks other programs take on the database.
 constexpr int MigrationLockClass = 0x4c4c4d52; // "LLMR"
 
 } // namespace

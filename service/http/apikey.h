@@ -13,7 +13,7 @@
 namespace llmring {
 
 // The project id carried by an X-API-Key header value, or std::nullopt with the error
-// to answer: 401 when missing or blank, 400 when longer than 255 characters or
+// to return: 401 when missing or blank, 400 when longer than 255 characters or
 // containing white space (checked in that order).
 std::optional<QString> projectIdFromApiKey(const QByteArray &headerValue, HttpError *error);
 

@@ -9,15 +9,15 @@ namespace llmring {
 
 class Router;
 
-// A QHttpServer rule that claims every request whose path the service's Router knows,
-// whatever the method, so that the Dispatcher can answer a wrong method with 405 and
-// `Allow` (QHttpServer 6.4 answers it with 404). Paths the router does not know fall
-// through to the host's other rules and its missing-route handler.
+// A QHttpServer rule that claims every request whose path the service's Router
+// matches, whatever the method, so that the Dispatcher can return 405 and `Allow` for
+// a wrong method (QHttpServer 6.4 returns 404 for it). Paths the router does not
+// match fall through to the host's other rules and its missing-route handler.
 class ApiRouteRule final : public QHttpServerRouterRule
 {
 public:
-    // QHttpServer::route<ApiRouteRule>(pattern, router, viewHandler) constructs it; the
-    // pattern is unused because matches() asks the router.
+    // QHttpServer::route<ApiRouteRule>(pattern, router, viewHandler) constructs it. The
+    // pattern is unused because matches() consults the router.
     ApiRouteRule(const QString &pathPattern, const Router *router, RouterHandler handler);
 
 protected:

@@ -10,7 +10,7 @@ namespace {
 
 const QByteArray AllowedHeaders = QByteArrayLiteral("Content-Type, X-API-Key, X-Request-Id, If-None-Match, Accept");
 const QByteArray ExposedHeaders = QByteArrayLiteral("X-Request-Id, X-Total-Count, ETag, Retry-After");
-// Browsers cache a preflight answer for this many seconds.
+// Browsers cache a preflight response for this many seconds.
 const QByteArray PreflightMaxAge = QByteArrayLiteral("600");
 
 } // namespace

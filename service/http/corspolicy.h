@@ -21,7 +21,7 @@ public:
 
     bool isPreflight(const QHttpServerRequest &request) const;
 
-    // The preflight answer: 204 with the route's methods when the origin is allowed,
+    // The preflight response: 204 with the route's methods when the origin is allowed,
     // else 400 "Disallowed CORS origin".
     QHttpServerResponse preflightResponse(const QHttpServerRequest &request, const QByteArray &allowedMethods) const;
 

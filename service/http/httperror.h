@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// An error answer: a status code and the `detail` of its JSON body.
+// An error response: a status code and the `detail` of its JSON body.
 
 #pragma once
 

@@ -29,8 +29,8 @@ public:
 
     // An inclusive lower time bound: a timestamp, or a date meaning its midnight (UTC).
     std::optional<Timestamp> startBound(const QString &name);
-    // An exclusive upper time bound: a timestamp is inclusive, so one microsecond is
-    // added; a plain date includes that whole day, so the next midnight is returned.
+    // An exclusive upper time bound. A timestamp bound is inclusive, so one microsecond
+    // is added. A plain date includes that whole day, so the next midnight is returned.
     std::optional<Timestamp> endBound(const QString &name);
 
     ValidationErrors &errors() { return m_errors; }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// What a route handler receives for one request.
+// The request data and services a route handler receives.
 
 #pragma once
 

@@ -18,8 +18,9 @@ QJsonObject storedLogToJson(const StoredLog &log);
 QJsonObject usageStatsToJson(const UsageStats &stats);
 QJsonObject usageLogRowToJson(const UsageLogRow &row);
 
-// RFC 4180: a header line, CRLF line ends, fields quoted when they contain a comma,
-// a quote or a line break; `metadata` is a JSON text column, absent values are empty.
+// RFC 4180 CSV with a header line and CRLF line ends. Fields that contain a comma, a
+// quote or a line break are quoted. `metadata` is a JSON text column, and absent
+// values are empty fields.
 QByteArray usageLogRowsToCsv(const QList<UsageLogRow> &rows);
 
 } // namespace llmring

@@ -208,7 +208,7 @@ QList<UsageLogRow> UsageStore::list(const QString &projectId, const UsageLogFilt
                                     qint64 limit, qint64 offset, qint64 *total)
 {
     // The WHERE clause is assembled from fixed fragments, one per filter present, and
-    // every value is bound; each shape is prepared once and cached under its own key.
+    // every value is bound. Each shape is prepared once and cached under its own key.
     QStringList conditions{QStringLiteral("api_key_id = :project")};
     QString shape;
     const auto addCondition = [&](bool present, const QString &condition, QChar code) {

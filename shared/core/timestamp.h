@@ -18,7 +18,7 @@ struct Timestamp
     static constexpr qint64 MicrosecondsPerDay = 86'400'000'000;
 
     // Parses an RFC 3339 timestamp with an offset or `Z`, a naive timestamp (taken as
-    // UTC), or a plain date `YYYY-MM-DD` (midnight UTC; *isDateOnly tells which).
+    // UTC), or a plain date `YYYY-MM-DD` (midnight UTC, and *isDateOnly is set to true).
     // `T`, `t` or a space separates date and time, seconds may be omitted, and digits
     // of a fraction beyond microseconds are truncated.
     static std::optional<Timestamp> parse(const QString &text, bool *isDateOnly = nullptr);

@@ -158,9 +158,9 @@ bool overflows(const uchar *begin, const uchar *end)
     qint64 exponent = 0;
     if (p < end) {
         ++p;
-        bool negative = false;
+        const bool negative = *p == '-';
         if (*p == '+' || *p == '-')
-            negative = *p++ == '-';
+            ++p;
         for (; p < end; ++p) {
             if (exponent < ExponentSaturation)
                 exponent = exponent * 10 + (*p - '0');
@@ -182,7 +182,8 @@ public:
     {
     }
 
-    std::optional<QJsonValue> run();
+    // Parses the whole text into *result, or fails and leaves the reason in error().
+    bool run(QJsonValue *result);
     const ParseError &error() const { return m_error; }
 
 private:
@@ -222,13 +223,13 @@ private:
         m_error.message = std::move(message);
         return false;
     }
+    bool failEndOfInput() { return fail(m_end, QStringLiteral("unexpected end of input")); }
     bool failUnexpected()
     {
         if (atEnd())
-            return fail(m_end, QStringLiteral("unexpected end of input"));
+            return failEndOfInput();
         return fail(m_pos, QStringLiteral("unexpected ") + describeByte(*m_pos));
     }
-    bool failEndOfInput() { return fail(m_end, QStringLiteral("unexpected end of input")); }
 
     const uchar *const m_begin;
     const uchar *m_pos;
@@ -241,18 +242,13 @@ private:
     ParseError m_error;
 };
 
-std::optional<QJsonValue> Parser::run()
+bool Parser::run(QJsonValue *result)
 {
-    if (m_end - m_begin >= 3 && m_begin[0] == 0xEF && m_begin[1] == 0xBB && m_begin[2] == 0xBF) {
-        fail(m_begin, QStringLiteral("UTF-8 byte order mark is not allowed"));
-        return std::nullopt;
-    }
+    if (m_end - m_begin >= 3 && m_begin[0] == 0xEF && m_begin[1] == 0xBB && m_begin[2] == 0xBF)
+        return fail(m_begin, QStringLiteral("UTF-8 byte order mark is not allowed"));
     skipWhitespace();
-    if (atEnd()) {
-        fail(m_pos, m_begin == m_end ? QStringLiteral("empty input")
-                                      : QStringLiteral("unexpected end of input"));
-        return std::nullopt;
-    }
+    if (atEnd() && m_begin == m_end)
+        return fail(m_pos, QStringLiteral("empty input"));
 
     // Alternates between reading a value (expectValue) and deciding, once a value is
     // complete, what the enclosing container expects next.
@@ -261,36 +257,24 @@ std::optional<QJsonValue> Parser::run()
     for (;;) {
         if (expectValue) {
             skipWhitespace();
-            if (atEnd()) {
-                failEndOfInput();
-                return std::nullopt;
-            }
+            if (atEnd())
+                return failEndOfInput();
             const uchar c = *m_pos;
             if (c == '[' || c == '{') {
                 if (!openContainer(c == '{'))
-                    return std::nullopt;
+                    return false;
                 skipWhitespace();
-                if (atEnd()) {
-                    failEndOfInput();
-                    return std::nullopt;
-                }
-                if (c == '[' && *m_pos == ']') {
+                if (!atEnd() && *m_pos == (c == '[' ? ']' : '}')) {
                     ++m_pos;
-                    value = closeArray();
+                    value = c == '[' ? closeArray() : closeObject();
                     expectValue = false;
-                } else if (c == '{') {
-                    if (*m_pos == '}') {
-                        ++m_pos;
-                        value = closeObject();
-                        expectValue = false;
-                    } else if (!parseMemberName()) {
-                        return std::nullopt;
-                    }
+                } else if (c == '{' && !parseMemberName()) {
+                    return false;
                 }
                 continue;
             }
             if (!parseScalar(&value))
-                return std::nullopt;
+                return false;
             expectValue = false;
             continue;
         }
@@ -299,10 +283,8 @@ std::optional<QJsonValue> Parser::run()
             break;
         Frame &frame = m_frames[m_depth - 1];
         skipWhitespace();
-        if (atEnd()) {
-            failEndOfInput();
-            return std::nullopt;
-        }
+        if (atEnd())
+            return failEndOfInput();
         const uchar c = *m_pos;
         if (frame.isObject) {
             frame.members.emplace_back(std::move(frame.pendingName), std::move(value));
@@ -310,14 +292,13 @@ std::optional<QJsonValue> Parser::run()
                 ++m_pos;
                 skipWhitespace();
                 if (!parseMemberName())
-                    return std::nullopt;
+                    return false;
                 expectValue = true;
             } else if (c == '}') {
                 ++m_pos;
                 value = closeObject();
             } else {
-                failUnexpected();
-                return std::nullopt;
+                return failUnexpected();
             }
         } else {
             frame.array.append(value);
@@ -328,18 +309,16 @@ std::optional<QJsonValue> Parser::run()
                 ++m_pos;
                 value = closeArray();
             } else {
-                failUnexpected();
-                return std::nullopt;
+                return failUnexpected();
             }
         }
     }
 
     skipWhitespace();
-    if (!atEnd()) {
-        fail(m_pos, QStringLiteral("trailing data after the JSON value"));
-        return std::nullopt;
-    }
-    return value;
+    if (!atEnd())
+        return fail(m_pos, QStringLiteral("trailing data after the JSON value"));
+    *result = std::move(value);
+    return true;
 }
 
 bool Parser::openContainer(bool isObject)
@@ -371,7 +350,7 @@ QJsonValue Parser::closeObject()
     // QJsonObject keeps its members sorted by UTF-16 code units and inserts with a
     // memmove, so feeding the names in that same order makes every insert an append
     // and building the object O(n log n) instead of quadratic.
-    if (false) std::sort(frame.members.begin(), frame.members.end(),
+    std::sort(frame.members.begin(), frame.members.end(),
               [](const auto &a, const auto &b) { return a.first < b.first; });
     QJsonObject object;
     for (const auto &[name, memberValue] : frame.members)
@@ -714,9 +693,12 @@ bool Parser::parseUtf8Sequence()
 std::optional<QJsonValue> parse(QByteArrayView text, ParseError *error, const ParseOptions &options)
 {
     Parser parser(text, options.maxDepth);
-    std::optional<QJsonValue> value = parser.run();
+    QJsonValue value;
+    const bool parsed = parser.run(&value);
     if (error)
-        *error = value ? ParseError() : parser.error();
+        *error = parsed ? ParseError() : parser.error();
+    if (!parsed)
+        return std::nullopt;
     return value;
 }
 

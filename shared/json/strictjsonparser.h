@@ -20,7 +20,9 @@ struct ParseError
 
 struct ParseOptions
 {
-    // Arrays and objects may nest this deep; one level more is rejected.
+    // Arrays and objects may nest this deep; one level more is rejected. The parser
+    // itself does not recurse, but QJsonValue's destructor and serializer do, so this
+    // is also what keeps a hostile body from exhausting the stack later.
     int maxDepth = 64;
 };
 
@@ -29,6 +31,7 @@ struct ParseOptions
 // invalid UTF-8, lone surrogate escapes, U+0000 in strings (PostgreSQL text cannot hold
 // it), nesting deeper than options.maxDepth, numbers that overflow a double, and
 // anything but white space after the value. Every number becomes a double.
+// error may be null; on success *error is reset to its defaults.
 std::optional<QJsonValue> parse(QByteArrayView text, ParseError *error,
                                  const ParseOptions &options = {});
 

@@ -26,7 +26,7 @@ struct HttpResponse
     QString detail() const;                          // the string `detail` of an error body
 };
 
-// Sends one request and waits for the answer in a local event loop (at most
+// Sends one request and waits for the response in a local event loop (at most
 // `timeoutMs`), so tests read top to bottom. Use RawHttpClient for bytes that
 // QNetworkAccessManager would not send.
 class HttpClient
