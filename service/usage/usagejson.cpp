@@ -44,6 +44,20 @@ QByteArray csvField(const QString &value)
     return bytes;
 }
 
+// Writes "1500000000.0000000000" as "1500000000". Spreadsheets and scripts read plain
+// decimals, while shortest double formatting would write 1.5e+09.
+QString plainDecimal(const QString &decimal)
+{
+    QString text = decimal;
+    if (text.contains(u'.')) {
+        while (text.endsWith(u'0'))
+            text.chop(1);
+        if (text.endsWith(u'.'))
+            text.chop(1);
+    }
+    return text;
+}
+
 } // namespace
 
 double moneyFromDecimalText(const QString &decimal)
@@ -130,7 +144,7 @@ QByteArray usageLogRowsToCsv(const QList<UsageLogRow> &rows)
             QString::number(row.inputTokens),
             QString::number(row.outputTokens),
             QString::number(row.cachedInputTokens),
-            QString::number(moneyFromDecimalText(row.cost), 'g', QLocale::FloatingPointShortest),
+            plainDecimal(row.cost),
             row.latencyMs ? QString::number(*row.latencyMs) : QString(),
             row.metadataJson,
             row.conversationId.value_or(QString()),

@@ -119,7 +119,16 @@ Timestamp Timestamp::now()
     return Timestamp{QDateTime::currentMSecsSinceEpoch() * 1000};
 }
 
-static QString formatWith(qint64 microseconds, QLatin1StringView pattern)
+namespace {
+
+struct Parts
+{
+    QDate date;
+    QString time;     // HH:mm:ss
+    QString fraction; // six digits
+};
+
+Parts split(qint64 microseconds)
 {
     qint64 seconds = microseconds / MicrosecondsPerSecond;
     qint64 fraction = microseconds % MicrosecondsPerSecond;
@@ -128,20 +137,30 @@ static QString formatWith(qint64 microseconds, QLatin1StringView pattern)
         --seconds;
     }
     const QDateTime dateTime = QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
-    return QString(pattern)
-        .arg(dateTime.toString(QStringLiteral("yyyy-MM-dd")),
-             dateTime.toString(QStringLiteral("HH:mm:ss")),
-             QStringLiteral("%1").arg(fraction, 6, 10, QLatin1Char('0')));
+    return Parts{dateTime.date(), dateTime.toString(QStringLiteral("HH:mm:ss")),
+                 QStringLiteral("%1").arg(fraction, 6, 10, QLatin1Char('0'))};
 }
+
+} // namespace
 
 QString Timestamp::toRfc3339() const
 {
-    return formatWith(microsecondsSinceEpoch, QLatin1StringView("%1T%2.%3Z"));
+    const Parts parts = split(microsecondsSinceEpoch);
+    return QStringLiteral("%1T%2.%3Z").arg(parts.date.toString(Qt::ISODate), parts.time, parts.fraction);
 }
 
 QString Timestamp::toPostgresText() const
 {
-    return formatWith(microsecondsSinceEpoch, QLatin1StringView("%1 %2.%3+00"));
+    // A bound such as 0001-01-01T00:00:00+00:01 lies before year 1 in UTC. QDate has no
+    // year 0 (year -1 is 1 BC), and PostgreSQL writes such years with a "BC" suffix.
+    const Parts parts = split(microsecondsSinceEpoch);
+    const int year = parts.date.year();
+    const QString date = QStringLiteral("%1-%2-%3")
+                             .arg(qAbs(year), 4, 10, QLatin1Char('0'))
+                             .arg(parts.date.month(), 2, 10, QLatin1Char('0'))
+                             .arg(parts.date.day(), 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 %2.%3+00%4").arg(date, parts.time, parts.fraction,
+                                                year < 0 ? QStringLiteral(" BC") : QString());
 }
 
 } // namespace llmring
