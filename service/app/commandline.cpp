@@ -134,8 +134,8 @@ int runCommandLine(const QStringList &arguments)
         "\n"
         "Configuration comes from LLMRING_* environment variables (see the README);\n"
         "the options below override them."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default) or migrate"),
                                  QStringLiteral("[command]"));
     const QCommandLineOption hostOption(QStringLiteral("host"),
@@ -154,7 +154,15 @@ int runCommandLine(const QStringList &arguments)
     const QCommandLineOption statusOption(QStringLiteral("status"),
                                           QStringLiteral("With migrate: list migrations instead of applying them."));
     parser.addOptions({hostOption, portOption, databaseOption, schemaOption, statusOption});
-    parser.process(arguments);
+    // parse() rather than process(), which exits with status 1 on a usage error.
+    if (!parser.parse(arguments)) {
+        standardError() << "llmring-server: " << parser.errorText() << " (see --help)" << Qt::endl;
+        return UsageError;
+    }
+    if (parser.isSet(helpOption))
+        parser.showHelp(Success);
+    if (parser.isSet(versionOption))
+        parser.showVersion();
 
     const QStringList positional = parser.positionalArguments();
     const QString command = positional.value(0, QStringLiteral("serve"));

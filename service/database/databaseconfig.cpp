@@ -30,7 +30,8 @@ std::optional<DatabaseConfig> DatabaseConfig::fromUrl(const QString &url, QStrin
 {
     const QUrl parsed(url, QUrl::StrictMode);
     if (!parsed.isValid()) {
-        *error = QStringLiteral("is not a valid URL (%1)").arg(parsed.errorString());
+        // QUrl::errorString() quotes the whole URL, password included, so it is not used.
+        *error = QStringLiteral("is not a valid URL; expected postgresql://user:password@host:port/database");
         return std::nullopt;
     }
     if (parsed.scheme() != QLatin1String("postgresql") && parsed.scheme() != QLatin1String("postgres")) {

@@ -10,6 +10,8 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
+
 Q_LOGGING_CATEGORY(lcDatabase, "llmring.db")
 
 namespace llmring {
@@ -32,8 +34,12 @@ DatabaseConnection::DatabaseConnection(const DatabaseConfig &config, const QStri
                                        const QString &connectionName)
     : m_config(config)
     , m_schema(schema)
-    , m_connectionName(connectionName)
 {
+    // QSqlDatabase names are process-wide, and adding a name twice silently replaces
+    // the first connection, so two services (or two tests) in one process would break
+    // each other's connections without the serial number.
+    static std::atomic<quint64> serial{0};
+    m_connectionName = QStringLiteral("%1#%2").arg(connectionName).arg(++serial);
 }
 
 DatabaseConnection::~DatabaseConnection()

@@ -23,6 +23,8 @@ namespace llmring {
 class DatabaseConnection
 {
 public:
+    // `connectionName` names the connection in logs; a process-wide serial number is
+    // appended to make the QSqlDatabase name unique.
     DatabaseConnection(const DatabaseConfig &config, const QString &schema, const QString &connectionName);
     ~DatabaseConnection();
 

@@ -80,7 +80,8 @@ QHttpServerResponse UsageRoutes::stats(RequestContext &context) const
         return errorResponse(HttpError::validation(errors));
 
     // Defaults: up to now, and 30 days before the end.
-    const Timestamp rangeEnd = end.value_or(Timestamp::now().addMicroseconds(1));
+    UsageStore store(context.database());
+    const Timestamp rangeEnd = end ? *end : store.currentTime().addMicroseconds(1);
     const Timestamp rangeStart = start.value_or(rangeEnd.addDays(-DefaultStatsDays));
     if (rangeStart >= rangeEnd) {
         return errorResponse(HttpError::validation(QJsonArray{QStringLiteral("query"), QStringLiteral("start_date")},
@@ -91,7 +92,7 @@ QHttpServerResponse UsageRoutes::stats(RequestContext &context) const
     const StatsPeriod period = groupBy == QLatin1String("week")    ? StatsPeriod::Week
                              : groupBy == QLatin1String("month") ? StatsPeriod::Month
                                                                  : StatsPeriod::Day;
-    const UsageStats stats = UsageStore(context.database()).stats(context.projectId, rangeStart, rangeEnd, period);
+    const UsageStats stats = store.stats(context.projectId, rangeStart, rangeEnd, period);
     return jsonResponse(usageStatsToJson(stats));
 }
 

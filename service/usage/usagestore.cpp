@@ -137,6 +137,16 @@ std::optional<StoredLog> UsageStore::findByOrigin(const QString &projectId, cons
     return found;
 }
 
+Timestamp UsageStore::currentTime()
+{
+    QSqlQuery &query = m_connection.prepared(
+        QStringLiteral("usage.now"), QStringLiteral("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"));
+    m_connection.exec(query, QStringLiteral("read the database clock"));
+    const Timestamp now{query.next() ? query.value(0).toLongLong() : 0};
+    query.finish();
+    return now;
+}
+
 UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestamp end, StatsPeriod period)
 {
     // One snapshot for both queries, so the summary and the periods agree. Custom

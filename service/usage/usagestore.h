@@ -27,6 +27,10 @@ public:
     InsertResult insert(const QString &projectId, const UsageLogRequest &request, const QString &cost,
                         const QString &costSource);
 
+    // The database server's clock, which stamped every row's logged_at, so a range that
+    // ends "now" includes a log written a moment ago even when the clocks differ.
+    Timestamp currentTime();
+
     UsageStats stats(const QString &projectId, Timestamp start, Timestamp end, StatsPeriod period);
 
     // One page of rows, and the number of rows matching the filter.

@@ -5,6 +5,8 @@
 #include <QDate>
 #include <QDateTime>
 
+#include <chrono>
+
 namespace llmring {
 
 namespace {
@@ -116,7 +118,8 @@ std::optional<Timestamp> Timestamp::parse(const QString &text, bool *isDateOnly)
 
 Timestamp Timestamp::now()
 {
-    return Timestamp{QDateTime::currentMSecsSinceEpoch() * 1000};
+    const auto sinceEpoch = std::chrono::system_clock::now().time_since_epoch();
+    return Timestamp{std::chrono::duration_cast<std::chrono::microseconds>(sinceEpoch).count()};
 }
 
 namespace {

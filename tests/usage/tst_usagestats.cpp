@@ -42,9 +42,9 @@ struct FixtureRow
     QString cost;
 };
 
-// 2025-03-09 is a Sunday and 2025-03-10 a Monday; the ISO week of 2025-01-01 starts on
-// Monday 2024-12-30. Ties of request counts within a period are deliberate: top_model
-// must then be the smaller model name.
+// 2025-03-09 is a Sunday and 2025-03-10 a Monday. The ISO week of 2025-01-01 starts on
+// Monday 2024-12-30. Several periods have a tie in request counts on purpose, because
+// top_model must then be the smaller model name.
 const QList<FixtureRow> &fixtureRows()
 {
     static const QList<FixtureRow> rows{
@@ -55,7 +55,8 @@ const QList<FixtureRow> &fixtureRows()
          "12345.6789012345"},
         {KeyA, "2025-01-15T12:00:00.000000Z", "gpt-4o", "search", {}, 10, 5, 0, "0.1"},
         {KeyA, "2025-01-15T13:00:00.000000Z", "gpt-4o", "search", {}, 10, 5, 0, "0.2"},
-        // Eleven decimals: NUMERIC(20,10) rounds the half up.
+        // More than ten decimals: NUMERIC(20,10) rounds the first cost up (an exact half)
+        // and the second one down.
         {KeyA, "2025-02-28T23:59:59.999999Z", "mistral-large", {}, "summarizer", 300, 400, 0, "0.12345678905"},
         {KeyA, "2025-03-01T00:00:00.000000Z", "mistral-large", "billing", "summarizer", 300, 400, 0,
          "0.123456789049999"},
@@ -124,7 +125,8 @@ qint64 moneyUnits(const QString &decimal)
 double dollars(qint64 units)
 {
     const qint64 scale = 10'000'000'000;
-    const QString text = QStringLiteral("%1.%2").arg(units / scale).arg(units % scale, MoneyScale, 10, QLatin1Char('0'));
+    const QString text =
+        QStringLiteral("%1.%2").arg(units / scale).arg(units % scale, MoneyScale, 10, QLatin1Char('0'));
     return text.toDouble();
 }
 
@@ -333,7 +335,7 @@ QString tst_UsageStats::logRow(const QByteArray &key, const QString &model, cons
         body.insert(QStringLiteral("input_tokens"), 1);
     if (!body.contains(QStringLiteral("output_tokens")))
         body.insert(QStringLiteral("output_tokens"), 1);
-    // The cost goes in as written, so the service sees exactly the decimal the model sums.
+    // The cost is sent as written, so the service parses exactly the decimal that the model sums.
     QByteArray text = QJsonDocument(body).toJson(QJsonDocument::Compact);
     text.chop(1);
     text += ",\"cost\":" + cost.toLatin1() + '}';
@@ -573,7 +575,8 @@ void tst_UsageStats::invalidDate()
 {
     QFETCH(QString, parameter);
     QFETCH(QString, value);
-    const QString path = QStringLiteral("/api/v1/stats?%1=%2").arg(parameter, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    const QString path =
+        QStringLiteral("/api/v1/stats?%1=%2").arg(parameter, QString::fromLatin1(QUrl::toPercentEncoding(value)));
 
     const HttpResponse response = m_client->get(path, apiKey(KeyA));
 

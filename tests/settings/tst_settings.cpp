@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+// Configuration: Settings::fromEnvironment defaults, accepted and rejected values of each
+// LLMRING_* variable, DatabaseConfig::fromUrl, and the llmring-server command line.
+
+#include "app/settings.h"
+#include "database/databaseconfig.h"
+
+#include <QProcess>
+#include <QTest>
+#include <QThread>
+
+using llmring::DatabaseConfig;
+using llmring::Settings;
+
+namespace {
+
+// A password that must never appear in an error message or a log line.
+const QString SecretPassword = QStringLiteral("Secr3tPassw0rd");
+
+QProcessEnvironment environmentWith(const QList<QPair<QString, QString>> &variables)
+{
+    QProcessEnvironment environment;
+    for (const auto &[name, value] : variables)
+        environment.insert(name, value);
+    return environment;
+}
+
+struct ProcessResult
+{
+    bool finished = false;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    int exitCode = -1;
+    QString standardOutput;
+    QString standardError;
+};
+
+// Runs llmring-server with `arguments` and no LLMRING_* variables besides `variables`,
+// and waits at most 30 s for it to exit. The database URL points at a closed port, so
+// a command that wrongly tried to serve or migrate fails fast instead of touching a
+// real database.
+ProcessResult runServer(const QStringList &arguments, const QList<QPair<QString, QString>> &variables = {})
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : environment.keys()) {
+        if (name.startsWith(QLatin1String("LLMRING_")))
+            environment.remove(name);
+    }
+    environment.insert(QStringLiteral("LLMRING_DATABASE_URL"),
+                       QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
+    for (const auto &[name, value] : variables)
+        environment.insert(name, value);
+
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(qEnvironmentVariable("LLMRING_SERVER_BINARY"), arguments);
+
+    ProcessResult result;
+    result.finished = process.waitForStarted(10'000) && process.waitForFinished(30'000);
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(5'000);
+    }
+    result.exitStatus = process.exitStatus();
+    result.exitCode = process.exitCode();
+    result.standardOutput = QString::fromUtf8(process.readAllStandardOutput());
+    result.standardError = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+} // namespace
+
+class tst_Settings final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void defaults();
+    void invalidValue_data();
+    void invalidValue();
+    void passwordNotInError_data();
+    void passwordNotInError();
+    void passwordNotInSummary();
+    void corsOrigins_data();
+    void corsOrigins();
+    void host_data();
+    void host();
+    void acceptedLimits();
+    void workersCappedByPool_data();
+    void workersCappedByPool();
+
+    void databaseUrl_data();
+    void databaseUrl();
+    void databaseUrlRedacted();
+
+    void commandHelp();
+    void commandVersion();
+    void commandUsageError_data();
+    void commandUsageError();
+};
+
+void tst_Settings::initTestCase()
+{
+    QVERIFY2(!qEnvironmentVariable("LLMRING_SERVER_BINARY").isEmpty(),
+             "LLMRING_SERVER_BINARY is not set; run the suite through ctest, or set it to the built llmring-server");
+}
+
+void tst_Settings::defaults()
+{
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(QProcessEnvironment(), &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->schema, QStringLiteral("llmring"));
+    QCOMPARE(settings->port, quint16(8000));
+    QCOMPARE(settings->host, QHostAddress(QStringLiteral("127.0.0.1")));
+    QCOMPARE(settings->poolSize, 20);
+    QCOMPARE(settings->corsOrigins,
+             QStringList({QStringLiteral("http://localhost:5173"), QStringLiteral("http://localhost:5174")}));
+    QCOMPARE(settings->maxBodyBytes, qint64(10485760));
+    QCOMPARE(settings->logLevel, QStringLiteral("info"));
+    QCOMPARE(settings->database.host, QStringLiteral("127.0.0.1"));
+    QCOMPARE(settings->database.port, 55432);
+    QCOMPARE(settings->database.user, QStringLiteral("postgres"));
+    QCOMPARE(settings->database.databaseName, QStringLiteral("llmring"));
+    QCOMPARE(settings->database.connectOptions, QStringLiteral("connect_timeout=5"));
+}
+
+void tst_Settings::invalidValue_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+
+    QTest::newRow("port not a number") << "LLMRING_PORT" << "abc";
+    QTest::newRow("port above 65535") << "LLMRING_PORT" << "70000";
+    QTest::newRow("port negative") << "LLMRING_PORT" << "-1";
+    QTest::newRow("port with fraction") << "LLMRING_PORT" << "80.5";
+    QTest::newRow("host not an address") << "LLMRING_HOST" << "999.1.1.1";
+    QTest::newRow("url of another database") << "LLMRING_DATABASE_URL" << "mysql://x";
+    QTest::newRow("url not a url") << "LLMRING_DATABASE_URL" << "not a url";
+    QTest::newRow("url unknown parameter") << "LLMRING_DATABASE_URL" << "postgresql://u@h/db?sslmod=require";
+    QTest::newRow("url port out of range") << "LLMRING_DATABASE_URL" << "postgresql://u@h:70000/db";
+    QTest::newRow("url path too deep") << "LLMRING_DATABASE_URL" << "postgresql://u@h/db/extra";
+    QTest::newRow("url option with semicolon") << "LLMRING_DATABASE_URL"
+                                               << "postgresql://u@h/db?application_name=a;sslmode=disable";
+    QTest::newRow("schema uppercase") << "LLMRING_DATABASE_SCHEMA" << "Bad";
+    QTest::newRow("schema leading digit") << "LLMRING_DATABASE_SCHEMA" << "1abc";
+    QTest::newRow("schema 64 characters") << "LLMRING_DATABASE_SCHEMA" << QString(64, u'a');
+    QTest::newRow("schema with hyphen") << "LLMRING_DATABASE_SCHEMA" << "bad-name";
+    QTest::newRow("schema with quote") << "LLMRING_DATABASE_SCHEMA" << "x\"; DROP SCHEMA public; --";
+    QTest::newRow("workers zero") << "LLMRING_WORKERS" << "0";
+    QTest::newRow("workers not a number") << "LLMRING_WORKERS" << "x";
+    QTest::newRow("pool size zero") << "LLMRING_DATABASE_POOL_SIZE" << "0";
+    QTest::newRow("max body below 1024") << "LLMRING_MAX_BODY_BYTES" << "10";
+    QTest::newRow("log level unknown") << "LLMRING_LOG_LEVEL" << "verbose";
+    QTest::newRow("cors ftp origin") << "LLMRING_CORS_ORIGINS" << "ftp://x";
+    QTest::newRow("cors malformed JSON array") << "LLMRING_CORS_ORIGINS" << "[\"http://a.example\",";
+    QTest::newRow("cors JSON array of numbers") << "LLMRING_CORS_ORIGINS" << "[1, 2]";
+}
+
+void tst_Settings::invalidValue()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(environmentWith({{variable, value}}), &error);
+
+    QVERIFY(!settings.has_value());
+    QVERIFY2(error.contains(variable), qPrintable(error));
+}
+
+void tst_Settings::passwordNotInError_data()
+{
+    QTest::addColumn<QString>("url");
+
+    QTest::newRow("other scheme") << QStringLiteral("mysql://u:%1@h/db").arg(SecretPassword);
+    QTest::newRow("unknown parameter") << QStringLiteral("postgresql://u:%1@h/db?bogus=1").arg(SecretPassword);
+    QTest::newRow("port out of range") << QStringLiteral("postgresql://u:%1@h:99999/db").arg(SecretPassword);
+    QTest::newRow("space in host") << QStringLiteral("postgresql://u:%1@ho st/db").arg(SecretPassword);
+    QTest::newRow("path too deep") << QStringLiteral("postgresql://u:%1@h/db/extra").arg(SecretPassword);
+}
+
+void tst_Settings::passwordNotInError()
+{
+    QFETCH(QString, url);
+    QString error;
+
+    const auto settings =
+        Settings::fromEnvironment(environmentWith({{QStringLiteral("LLMRING_DATABASE_URL"), url}}), &error);
+
+    QVERIFY(!settings.has_value());
+    QVERIFY2(error.contains(QLatin1String("LLMRING_DATABASE_URL")), qPrintable(error));
+    QVERIFY2(!error.contains(SecretPassword), qPrintable(error));
+}
+
+void tst_Settings::passwordNotInSummary()
+{
+    const QString url = QStringLiteral("postgresql://alice:%1@db.example:6543/usage").arg(SecretPassword);
+    QString error;
+
+    const auto settings =
+        Settings::fromEnvironment(environmentWith({{QStringLiteral("LLMRING_DATABASE_URL"), url}}), &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->database.password, SecretPassword);
+    QVERIFY2(!settings->summary().contains(SecretPassword), qPrintable(settings->summary()));
+    QVERIFY2(settings->summary().contains(QLatin1String("postgresql://alice@db.example:6543/usage")),
+             qPrintable(settings->summary()));
+}
+
+void tst_Settings::corsOrigins_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("comma list") << "http://a.example, https://b.example:8443"
+                                << QStringList{"http://a.example", "https://b.example:8443"};
+    QTest::newRow("JSON array") << "[\"http://a.example\", \"https://b.example\"]"
+                                << QStringList{"http://a.example", "https://b.example"};
+    QTest::newRow("single origin") << "https://console.example" << QStringList{"https://console.example"};
+    QTest::newRow("any origin") << "*" << QStringList{"*"};
+}
+
+void tst_Settings::corsOrigins()
+{
+    QFETCH(QString, value);
+    QFETCH(QStringList, expected);
+    QString error;
+
+    const auto settings =
+        Settings::fromEnvironment(environmentWith({{QStringLiteral("LLMRING_CORS_ORIGINS"), value}}), &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->corsOrigins, expected);
+}
+
+void tst_Settings::host_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QHostAddress>("expected");
+
+    QTest::newRow("any IPv4") << "0.0.0.0" << QHostAddress(QHostAddress::AnyIPv4);
+    QTest::newRow("IPv6 loopback") << "::1" << QHostAddress(QHostAddress::LocalHostIPv6);
+    QTest::newRow("localhost") << "localhost" << QHostAddress(QHostAddress::LocalHost);
+    QTest::newRow("IPv4 address") << "10.1.2.3" << QHostAddress(QStringLiteral("10.1.2.3"));
+}
+
+void tst_Settings::host()
+{
+    QFETCH(QString, value);
+    QFETCH(QHostAddress, expected);
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(environmentWith({{QStringLiteral("LLMRING_HOST"), value}}), &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->host, expected);
+}
+
+void tst_Settings::acceptedLimits()
+{
+    const QProcessEnvironment environment = environmentWith({
+        {QStringLiteral("LLMRING_PORT"), QStringLiteral("65535")},
+        {QStringLiteral("LLMRING_DATABASE_SCHEMA"), u'_' + QString(62, u'z')},
+        {QStringLiteral("LLMRING_MAX_BODY_BYTES"), QStringLiteral("1024")},
+        {QStringLiteral("LLMRING_DATABASE_POOL_SIZE"), QStringLiteral("1")},
+        {QStringLiteral("LLMRING_LOG_LEVEL"), QStringLiteral("debug")},
+    });
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(environment, &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->port, quint16(65535));
+    QCOMPARE(settings->schema, u'_' + QString(62, u'z'));
+    QCOMPARE(settings->maxBodyBytes, qint64(1024));
+    QCOMPARE(settings->poolSize, 1);
+    QCOMPARE(settings->logLevel, QStringLiteral("debug"));
+}
+
+void tst_Settings::workersCappedByPool_data()
+{
+    QTest::addColumn<QString>("workers");
+    QTest::addColumn<QString>("poolSize");
+    QTest::addColumn<int>("expected");
+
+    // An empty value leaves the variable unset.
+    QTest::newRow("workers above pool") << "50" << "4" << 4;
+    QTest::newRow("workers below pool") << "3" << "20" << 3;
+    QTest::newRow("workers equal to pool") << "8" << "8" << 8;
+    QTest::newRow("default workers pool 1") << "" << "1" << 1;
+    QTest::newRow("default workers default pool") << "" << "" << qMin(2 * qMax(1, QThread::idealThreadCount()), 20);
+}
+
+void tst_Settings::workersCappedByPool()
+{
+    QFETCH(QString, workers);
+    QFETCH(QString, poolSize);
+    QFETCH(int, expected);
+    QProcessEnvironment environment;
+    if (!workers.isEmpty())
+        environment.insert(QStringLiteral("LLMRING_WORKERS"), workers);
+    if (!poolSize.isEmpty())
+        environment.insert(QStringLiteral("LLMRING_DATABASE_POOL_SIZE"), poolSize);
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(environment, &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->effectiveWorkers(), expected);
+}
+
+void tst_Settings::databaseUrl_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("database");
+    QTest::addColumn<QString>("options");
+
+    QTest::newRow("all parts") << "postgresql://alice:s3cret@db.example:6543/usage?sslmode=require"
+                               << "alice" << "s3cret" << "db.example" << 6543 << "usage"
+                               << "sslmode=require;connect_timeout=5";
+    QTest::newRow("postgres scheme") << "postgres://bob@127.0.0.1/llmring"
+                                     << "bob" << "" << "127.0.0.1" << 5432 << "llmring" << "connect_timeout=5";
+    QTest::newRow("own connect timeout") << "postgresql://u@h/db?connect_timeout=2&application_name=llmring"
+                                         << "u" << "" << "h" << 5432 << "db"
+                                         << "connect_timeout=2;application_name=llmring";
+    QTest::newRow("socket folder") << "postgresql://u@/db?host=/var/run/postgresql"
+                                   << "u" << "" << "/var/run/postgresql" << 5432 << "db" << "connect_timeout=5";
+    QTest::newRow("socket folder no user") << "postgresql:///db?host=%2Ftmp"
+                                           << "" << "" << "/tmp" << 5432 << "db" << "connect_timeout=5";
+    QTest::newRow("encoded password") << "postgresql://u:p%40ss%3Aw%2Fd@h/db"
+                                      << "u" << "p@ss:w/d" << "h" << 5432 << "db" << "connect_timeout=5";
+    QTest::newRow("IPv6 host") << "postgresql://u@[::1]:5433/db"
+                               << "u" << "" << "::1" << 5433 << "db" << "connect_timeout=5";
+    QTest::newRow("database defaults to user") << "postgresql://carol@h"
+                                               << "carol" << "" << "h" << 5432 << "carol" << "connect_timeout=5";
+    QTest::newRow("no host") << "postgresql:///db"
+                             << "" << "" << "127.0.0.1" << 5432 << "db" << "connect_timeout=5";
+}
+
+void tst_Settings::databaseUrl()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(QString, database);
+    QFETCH(QString, options);
+    QString error;
+
+    const auto config = DatabaseConfig::fromUrl(url, &error);
+
+    QVERIFY2(config.has_value(), qPrintable(error));
+    QCOMPARE(config->user, user);
+    QCOMPARE(config->password, password);
+    QCOMPARE(config->host, host);
+    QCOMPARE(config->port, port);
+    QCOMPARE(config->databaseName, database);
+    QCOMPARE(config->connectOptions, options);
+}
+
+void tst_Settings::databaseUrlRedacted()
+{
+    QString error;
+
+    const auto config = DatabaseConfig::fromUrl(
+        QStringLiteral("postgresql://alice:%1@db.example:6543/usage?sslmode=require").arg(SecretPassword), &error);
+
+    QVERIFY2(config.has_value(), qPrintable(error));
+    QCOMPARE(config->redacted(), QStringLiteral("postgresql://alice@db.example:6543/usage"));
+}
+
+void tst_Settings::commandHelp()
+{
+    const ProcessResult result = runServer({QStringLiteral("--help")});
+
+    QVERIFY(result.finished);
+    QCOMPARE(result.exitStatus, QProcess::NormalExit);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.standardOutput.contains(QLatin1String("serve")), qPrintable(result.standardOutput));
+    QVERIFY2(result.standardOutput.contains(QLatin1String("migrate")), qPrintable(result.standardOutput));
+    QVERIFY2(result.standardOutput.contains(QLatin1String("--schema")), qPrintable(result.standardOutput));
+}
+
+void tst_Settings::commandVersion()
+{
+    const ProcessResult result = runServer({QStringLiteral("--version")});
+
+    QVERIFY(result.finished);
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.standardOutput.trimmed(), QStringLiteral("llmring-server 0.1.0"));
+}
+
+void tst_Settings::commandUsageError_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("mentioned");
+
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << "" << "" << "frobnicate";
+    QTest::newRow("two commands") << QStringList{"migrate", "serve"} << "" << "" << "migrate serve";
+    QTest::newRow("serve --status") << QStringList{"serve", "--status"} << "" << "" << "--status";
+    QTest::newRow("port not a number") << QStringList{"--port", "abc"} << "" << "" << "--port";
+    QTest::newRow("port above 65535") << QStringList{"--port", "70000"} << "" << "" << "--port";
+    QTest::newRow("host not an address") << QStringList{"--host", "999.1.1.1"} << "" << "" << "--host";
+    QTest::newRow("schema invalid") << QStringList{"migrate", "--schema", "Bad-Name"} << "" << "" << "--schema";
+    QTest::newRow("database url invalid") << QStringList{"migrate", "--database-url", "mysql://x"} << "" << ""
+                                          << "--database-url";
+    QTest::newRow("environment port invalid") << QStringList{} << "LLMRING_PORT" << "abc" << "LLMRING_PORT";
+    QTest::newRow("environment schema invalid") << QStringList{"migrate"} << "LLMRING_DATABASE_SCHEMA" << "Bad"
+                                                << "LLMRING_DATABASE_SCHEMA";
+    // runCommandLine documents exit code 2 for invalid usage, which includes unknown
+    // options and options given without their value.
+    QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "" << "" << "frobnicate";
+    QTest::newRow("option without value") << QStringList{"--port"} << "" << "" << "port";
+}
+
+void tst_Settings::commandUsageError()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QString, mentioned);
+    QList<QPair<QString, QString>> variables;
+    if (!variable.isEmpty())
+        variables.append({variable, value});
+
+    const ProcessResult result = runServer(arguments, variables);
+
+    QVERIFY(result.finished);
+    QCOMPARE(result.exitStatus, QProcess::NormalExit);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.standardError.contains(mentioned), qPrintable(result.standardError));
+}
+
+QTEST_APPLESS_MAIN(tst_Settings)
+#include "tst_settings.moc"
