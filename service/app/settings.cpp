@@ -151,14 +151,26 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
 
     qint64 poolSize = settings.poolSize;
     qint64 workers = settings.workers;
+    qint64 headerTimeout = settings.headerTimeoutSeconds;
+    qint64 idleTimeout = settings.idleTimeoutSeconds;
+    qint64 maxConnections = settings.maxConnections;
     if (!readInteger(environment, QStringLiteral("LLMRING_DATABASE_POOL_SIZE"), 1, 1000, &poolSize, error)
         || !readInteger(environment, QStringLiteral("LLMRING_WORKERS"), 1, 256, &workers, error)
         || !readInteger(environment, QStringLiteral("LLMRING_MAX_BODY_BYTES"), 1024, qint64(1) << 30,
-                        &settings.maxBodyBytes, error)) {
+                        &settings.maxBodyBytes, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_MAX_HEADER_BYTES"), 1024, 1024 * 1024,
+                        &settings.maxHeaderBytes, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_HEADER_TIMEOUT"), 1, 3600, &headerTimeout, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_IDLE_TIMEOUT"), 1, 86400, &idleTimeout, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_MAX_CONNECTIONS"), 1, 1'000'000, &maxConnections,
+                        error)) {
         return std::nullopt;
     }
     settings.poolSize = int(poolSize);
     settings.workers = int(workers);
+    settings.headerTimeoutSeconds = int(headerTimeout);
+    settings.idleTimeoutSeconds = int(idleTimeout);
+    settings.maxConnections = int(maxConnections);
 
     if (environment.contains(QStringLiteral("LLMRING_CORS_ORIGINS"))) {
         const QString value = environment.value(QStringLiteral("LLMRING_CORS_ORIGINS"));
@@ -189,6 +201,17 @@ int Settings::effectiveWorkers() const
 {
     const int requested = workers > 0 ? workers : 2 * qMax(1, QThread::idealThreadCount());
     return qMin(requested, poolSize);
+}
+
+GuardSettings Settings::guardSettings() const
+{
+    GuardSettings guard;
+    guard.maxHeaderBytes = maxHeaderBytes;
+    guard.maxBodyBytes = maxBodyBytes;
+    guard.headerTimeout = std::chrono::seconds(headerTimeoutSeconds);
+    guard.idleTimeout = std::chrono::seconds(idleTimeoutSeconds);
+    guard.maxConnections = maxConnections;
+    return guard;
 }
 
 QString Settings::summary() const

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "database/databaseconfig.h"
+#include "server/guardsettings.h"
 
 #include <QHostAddress>
 #include <QProcessEnvironment>
@@ -24,6 +25,10 @@ struct Settings
     quint16 port = 8000;
     QStringList corsOrigins{QStringLiteral("http://localhost:5173"), QStringLiteral("http://localhost:5174")};
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    qint64 maxHeaderBytes = 16384;
+    int headerTimeoutSeconds = 10;
+    int idleTimeoutSeconds = 60;
+    int maxConnections = 1024;
     QString logLevel = QStringLiteral("info");
 
     // The configuration from `environment`, or std::nullopt with *error naming the
@@ -39,6 +44,9 @@ struct Settings
 
     // The worker loop count after applying the default and the pool-size cap.
     int effectiveWorkers() const;
+
+    // The connection guard's limits from these settings.
+    GuardSettings guardSettings() const;
 
     // One line for the start-up log, without secrets.
     QString summary() const;

@@ -18,7 +18,12 @@ namespace llmring {
 
 QString requestIdFor(const QHttpServerRequest &request)
 {
-    const QByteArray given = request.value("X-Request-Id").trimmed();
+    return requestIdFromHeader(request.value("X-Request-Id"));
+}
+
+QString requestIdFromHeader(const QByteArray &value)
+{
+    const QByteArray given = value.trimmed();
     const bool usable = !given.isEmpty() && given.size() <= 128
         && std::all_of(given.cbegin(), given.cend(), [](char c) { return c > 0x20 && c < 0x7f; });
     if (usable)

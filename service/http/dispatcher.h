@@ -37,6 +37,7 @@ private:
 // The request's X-Request-Id when it is a usable id (1 to 128 printable ASCII
 // characters), else a new random one.
 QString requestIdFor(const QHttpServerRequest &request);
+QString requestIdFromHeader(const QByteArray &value);
 
 // Writes the access-log line of one request (category llmring.http).
 void logAccess(const QHttpServerRequest &request, int status, qint64 elapsedMicroseconds,

@@ -12,6 +12,14 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace llmring {
 
+namespace {
+
+// How long the worker loops wait at shutdown for connections to finish the requests
+// they have received, before closing them anyway.
+constexpr std::chrono::milliseconds ShutdownGracePeriod(10'000);
+
+} // namespace
+
 StandaloneServer::StandaloneServer(Service &service)
     : m_service(service)
 {
@@ -54,7 +62,7 @@ bool StandaloneServer::start(QString *error)
 void StandaloneServer::stop()
 {
     for (WorkerLoop *worker : std::as_const(m_workers))
-        worker->quit();
+        worker->requestStop(ShutdownGracePeriod);
     for (WorkerLoop *worker : std::as_const(m_workers)) {
         worker->wait();
         delete worker;

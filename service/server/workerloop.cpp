@@ -4,11 +4,12 @@
 
 #include "database/connectionprovider.h"
 #include "database/databaseconnection.h"
+#include "guardedtcpserver.h"
 #include "service.h"
 
 #include <QHttpServer>
 #include <QLoggingCategory>
-#include <QTcpServer>
+#include <QTimer>
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
@@ -22,6 +23,13 @@ WorkerLoop::WorkerLoop(Service &service, int socketDescriptor, int index)
     setObjectName(QStringLiteral("llmring-worker-%1").arg(index));
 }
 
+void WorkerLoop::requestStop(std::chrono::milliseconds gracePeriod)
+{
+    m_gracePeriodMs = gracePeriod.count();
+    m_stopping = true;
+    Q_EMIT stopRequested();
+}
+
 void WorkerLoop::run()
 {
     const Settings &settings = m_service.settings();
@@ -29,8 +37,8 @@ void WorkerLoop::run()
     OwnedConnectionProvider connections(connection);
 
     QHttpServer server;
-    // QHttpServer::bind() makes the server the socket's parent, which deletes it.
-    auto *listener = new QTcpServer;
+    // QHttpServer::bind() makes the server the listener's parent, which deletes it.
+    auto *listener = new GuardedTcpServer(settings.guardSettings());
     if (!listener->setSocketDescriptor(m_socketDescriptor)) {
         qCCritical(lcHttp).noquote() << "Worker" << m_index << "cannot use its listening socket:"
                                      << listener->errorString();
@@ -40,6 +48,25 @@ void WorkerLoop::run()
     m_service.registerRoutes(server, connections);
     server.setMissingHandler(Service::missingHandler());
     server.bind(listener);
+
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    connect(&deadline, &QTimer::timeout, listener, [this, listener] {
+        qCWarning(lcHttp) << "Worker" << m_index << "closing" << listener->openConnections()
+                          << "connection(s) that did not finish within the shutdown grace period";
+        quit();
+    });
+    const auto beginShutdown = [this, listener, &deadline] {
+        if (deadline.isActive())
+            return;
+        deadline.start(std::chrono::milliseconds(m_gracePeriodMs.load()));
+        listener->beginShutdown();
+    };
+    connect(listener, &GuardedTcpServer::drained, listener, [this] { quit(); });
+    // Queued into this thread: requestStop() is called from the main thread.
+    connect(this, &WorkerLoop::stopRequested, listener, beginShutdown);
+    if (m_stopping)
+        beginShutdown();
 
     exec();
 }

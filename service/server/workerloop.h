@@ -5,13 +5,16 @@
 
 #include <QThread>
 
+#include <atomic>
+#include <chrono>
+
 namespace llmring {
 
 class Service;
 
-// A thread with its own QHttpServer, listening socket, database connection and
-// prepared statements. Handlers run synchronously in this loop, which keeps
-// pipelined responses in order and needs no hand-off to other threads.
+// A thread with its own QHttpServer, guarded listening socket, database connection and
+// prepared statements. Handlers run synchronously in this loop, which keeps pipelined
+// responses in order and needs no hand-off to other threads.
 class WorkerLoop final : public QThread
 {
     Q_OBJECT
@@ -20,6 +23,13 @@ public:
     // Takes ownership of `socketDescriptor`, a listening socket.
     WorkerLoop(Service &service, int socketDescriptor, int index);
 
+    // Thread-safe. The loop stops accepting, lets its connections finish the requests
+    // they have received, closes them and ends; after `gracePeriod` it ends anyway.
+    void requestStop(std::chrono::milliseconds gracePeriod);
+
+Q_SIGNALS:
+    void stopRequested();
+
 protected:
     void run() override;
 
@@ -27,6 +37,8 @@ private:
     Service &m_service;
     int m_socketDescriptor;
     int m_index;
+    std::atomic<bool> m_stopping{false};
+    std::atomic<qint64> m_gracePeriodMs{0};
 };
 
 } // namespace llmring

@@ -112,6 +112,8 @@ private Q_SLOTS:
     void requestIdGeneratedWhenAbsent();
     void requestIdReplacedWhenUnusable_data();
     void requestIdReplacedWhenUnusable();
+    void controlCharacterInHeaderIs400_data();
+    void controlCharacterInHeaderIs400();
     void requestIdOnEveryStatus_data();
     void requestIdOnEveryStatus();
 
@@ -312,9 +314,30 @@ void tst_HttpBasics::requestIdReplacedWhenUnusable_data()
     QTest::newRow("129 characters") << QByteArray(129, 'r');
     QTest::newRow("inner space") << QByteArray("abc def");
     QTest::newRow("inner tab") << QByteArray("abc\tdef");
+    QTest::newRow("non-ASCII") << QByteArray("abc\xc3\xa9" "def");
+}
+
+void tst_HttpBasics::controlCharacterInHeaderIs400_data()
+{
+    QTest::addColumn<QByteArray>("value");
+
     QTest::newRow("control character") << QByteArray("abc\x01" "def");
     QTest::newRow("DEL character") << QByteArray("abc\x7f" "def");
-    QTest::newRow("non-ASCII") << QByteArray("abc\xc3\xa9" "def");
+}
+
+void tst_HttpBasics::controlCharacterInHeaderIs400()
+{
+    QFETCH(QByteArray, value);
+
+    // The connection guard rejects the request before QHttpServer parses it.
+    const RawExchange result = exchange(rawRequest("GET", "/health", {{"X-Request-Id", value}}));
+
+    QCOMPARE(result.responses.size(), 1);
+    const HttpResponse &response = result.responses.first();
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.detail(), QStringLiteral("Malformed request: invalid character in header x-request-id"));
+    QCOMPARE(response.header("Connection"), QByteArray("close"));
+    QVERIFY2(isGeneratedRequestId(response.header("X-Request-Id")), response.header("X-Request-Id").constData());
 }
 
 void tst_HttpBasics::requestIdReplacedWhenUnusable()
