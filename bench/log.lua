@@ -1,0 +1,24 @@
+-- wrk script: POST /api/v1/log with a client-priced log, as the llmring client sends it.
+-- Usage: wrk -t2 -c32 -d20s -s bench/log.lua http://127.0.0.1:8000
+wrk.method = "POST"
+wrk.path = "/api/v1/log"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-API-Key"] = os.getenv("BENCH_API_KEY") or "bench-project"
+wrk.body = '{"provider":"openai","model":"gpt-4o","input_tokens":1200,"output_tokens":350,'
+    .. '"cached_input_tokens":200,"cost":0.00625,"alias":"summarizer","origin":"bench",'
+    .. '"metadata":{"finish_reason":"stop"}}'
+
+-- Counts non-2xx answers, which wrk reports separately from socket errors.
+local failures = 0
+function response(status, headers, body)
+    if status ~= 201 then
+        failures = failures + 1
+    end
+end
+
+function done(summary, latency, requests)
+    io.write(string.format("p50_ms=%.2f p99_ms=%.2f requests=%d rps=%.0f non2xx=%d\n",
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+        summary.requests, summary.requests / (summary.duration / 1e6),
+        summary.errors.status))
+end
