@@ -28,7 +28,10 @@ CREATE TABLE {{schema}}.usage_logs (
 CREATE INDEX usage_logs_project_time_idx
     ON {{schema}}.usage_logs (api_key_id, logged_at DESC, id DESC);
 
--- Idempotent retries: a project logs each (origin, id_at_origin) pair once.
+-- Idempotent retries: a project logs each (origin, id_at_origin) pair once. The pair
+-- is indexed by its MD5 digests because three 255-character values of 4-byte UTF-8
+-- exceed the largest btree entry (2704 bytes); a collision would only merge two of
+-- the same project's own ids.
 CREATE UNIQUE INDEX usage_logs_origin_idempotency_idx
-    ON {{schema}}.usage_logs (api_key_id, origin, id_at_origin)
+    ON {{schema}}.usage_logs (api_key_id, md5(origin), md5(id_at_origin))
     WHERE origin IS NOT NULL AND id_at_origin IS NOT NULL;

@@ -125,7 +125,7 @@ int runCommandLine(const QStringList &arguments)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "LLMRing Server: records LLM usage and cost per project, signs receipts, stores conversations and MCP data.\n"
+        "LLMRing Server: records LLM usage and cost per project and serves usage statistics and logs.\n"
         "\n"
         "Commands:\n"
         "  serve             apply pending migrations, then serve the HTTP API (default)\n"

@@ -35,6 +35,9 @@ bool StandaloneServer::start(QString *error)
     const Settings &settings = m_service.settings();
     const int workerCount = settings.effectiveWorkers();
 
+    if (settings.port != 0 && !isPortFree(settings.host, settings.port, error))
+        return false;
+
     QList<int> sockets;
     quint16 port = settings.port;
     for (int i = 0; i < workerCount; ++i) {

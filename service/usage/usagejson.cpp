@@ -58,6 +58,13 @@ QString plainDecimal(const QString &decimal)
     return text;
 }
 
+// PostgreSQL writes jsonb numbers in full (1e300 as 301 digits), so stored metadata is
+// re-serialized the way the JSON listing writes it, which keeps CSV rows small.
+QString compactJson(const QString &json)
+{
+    return QString::fromUtf8(QJsonDocument::fromJson(json.toUtf8()).toJson(QJsonDocument::Compact));
+}
+
 } // namespace
 
 double moneyFromDecimalText(const QString &decimal)
@@ -146,7 +153,7 @@ QByteArray usageLogRowsToCsv(const QList<UsageLogRow> &rows)
             QString::number(row.cachedInputTokens),
             plainDecimal(row.cost),
             row.latencyMs ? QString::number(*row.latencyMs) : QString(),
-            row.metadataJson,
+            compactJson(row.metadataJson),
             row.conversationId.value_or(QString()),
         };
         QByteArrayList encoded;

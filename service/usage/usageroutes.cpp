@@ -84,9 +84,10 @@ QHttpServerResponse UsageRoutes::stats(RequestContext &context) const
     const Timestamp rangeEnd = end ? *end : store.currentTime().addMicroseconds(1);
     const Timestamp rangeStart = start.value_or(rangeEnd.addDays(-DefaultStatsDays));
     if (rangeStart >= rangeEnd) {
+        const QString message = end ? QStringLiteral("must be before end_date")
+                                    : QStringLiteral("must be before end_date, which defaults to now");
         return errorResponse(HttpError::validation(QJsonArray{QStringLiteral("query"), QStringLiteral("start_date")},
-                                                   QStringLiteral("must be before end_date"),
-                                                   ErrorType::ValueError));
+                                                   message, ErrorType::ValueError));
     }
 
     const StatsPeriod period = groupBy == QLatin1String("week")    ? StatsPeriod::Week
@@ -114,6 +115,10 @@ QHttpServerResponse UsageRoutes::listLogs(RequestContext &context) const
     filter.alias = query.text(QStringLiteral("alias"));
     filter.origin = query.text(QStringLiteral("origin"));
     filter.profile = query.text(QStringLiteral("profile"));
+    if (filter.start && filter.end && *filter.start >= *filter.end) {
+        errors.add(QJsonArray{QStringLiteral("query"), QStringLiteral("start_date")},
+                   QStringLiteral("must be before end_date"), ErrorType::ValueError);
+    }
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
 

@@ -80,7 +80,7 @@ UsageStore::InsertResult UsageStore::insert(const QString &projectId, const Usag
             " VALUES (:project, :provider, :model, :alias, :profile, :origin, :id_at_origin, :input_tokens,"
             " :output_tokens, :cached_input_tokens, CAST(:cost AS numeric), :cost_source, :latency_ms,"
             " CAST(:metadata AS jsonb))"
-            " ON CONFLICT (api_key_id, origin, id_at_origin)"
+            " ON CONFLICT (api_key_id, md5(origin), md5(id_at_origin))"
             " WHERE origin IS NOT NULL AND id_at_origin IS NOT NULL DO NOTHING"
             " RETURNING %1")
             .arg(StoredLogColumns));
@@ -124,7 +124,9 @@ std::optional<StoredLog> UsageStore::findByOrigin(const QString &projectId, cons
     QSqlQuery &query = m_connection.prepared(
         QStringLiteral("usage.findByOrigin"),
         QStringLiteral("SELECT %1 FROM {{schema}}.usage_logs"
-                       " WHERE api_key_id = :project AND origin = :origin AND id_at_origin = :id_at_origin")
+                       " WHERE api_key_id = :project AND md5(origin) = md5(CAST(:origin AS text))"
+                       " AND md5(id_at_origin) = md5(CAST(:id_at_origin AS text))"
+                       " AND origin IS NOT NULL AND id_at_origin IS NOT NULL")
             .arg(StoredLogColumns));
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":origin"), origin);

@@ -149,6 +149,7 @@ private Q_SLOTS:
     // These two start a second service in this process, so they run last.
     void bodyOverLimitIs413();
     void firstServiceSurvivesSecond();
+    void secondServerOnSamePortRefused();
 
 private:
     RawExchange exchange(const QByteArray &request);
@@ -915,6 +916,26 @@ void tst_HttpBasics::firstServiceSurvivesSecond()
     QCOMPARE(firstBefore, allOk);
     QCOMPARE(throughSecond, allOk);
     QCOMPARE(firstAfter, allOk);
+}
+
+// Worker sockets share their port through SO_REUSEPORT, which must not let a second
+// server join a port that one already serves.
+void tst_HttpBasics::secondServerOnSamePortRefused()
+{
+    Settings settings = m_database->settings();
+    settings.port = m_service.port();
+    TestService second;
+    QString error;
+
+    const bool started = second.start(settings, &error);
+
+    QVERIFY(!started);
+    QCOMPARE(error, QStringLiteral("cannot listen on 127.0.0.1:%1: Address already in use; "
+                                   "is another llmring-server running?")
+                        .arg(settings.port));
+    // An earlier test restarts the first service on a new port, so m_client may be stale.
+    HttpClient client(m_service.baseUrl());
+    QCOMPARE(client.get(QStringLiteral("/health")).status, 200);
 }
 
 QTEST_GUILESS_MAIN(tst_HttpBasics)

@@ -153,6 +153,7 @@ private Q_SLOTS:
 
     void retryReplaysFirstLog();
     void retryWithOtherBodyReplaysFirst();
+    void longMultibyteRetryKeys();
     void otherOriginCreatesRow();
     void otherApiKeyCreatesRow();
     void partialPairNotDeduplicated_data();
@@ -663,6 +664,25 @@ void tst_UsageLog::retryWithOtherBodyReplaysFirst()
     const QJsonObject row = storedLog(key, logId);
     QCOMPARE(row.value(QStringLiteral("model")), QJsonValue(QStringLiteral("gpt-4o")));
     QCOMPARE(row.value(QStringLiteral("cost")), QJsonValue(0.5));
+}
+
+// Three values of 255 four-byte characters exceed the largest btree entry unless the
+// idempotency index stores digests.
+void tst_UsageLog::longMultibyteRetryKeys()
+{
+    const QString key = QString::fromUcs4(U"\U00020001").repeated(255);
+    const QString origin = QString::fromUcs4(U"\U00020002").repeated(255);
+    const QString idAtOrigin = QString::fromUcs4(U"\U00020003").repeated(255);
+    const QByteArray body = logBody({{"origin", '"' + origin.toUtf8() + '"'},
+                                     {"id_at_origin", '"' + idAtOrigin.toUtf8() + '"'}});
+
+    const HttpResponse first = postLog(key.toUtf8(), body);
+    const HttpResponse second = postLog(key.toUtf8(), body);
+
+    QCOMPARE(first.status, 201);
+    QCOMPARE(second.status, 200);
+    QCOMPARE(second.json().toObject(), first.json().toObject());
+    QCOMPARE(rowCount(key.toUtf8()), 1);
 }
 
 void tst_UsageLog::otherOriginCreatesRow()

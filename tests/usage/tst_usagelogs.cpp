@@ -242,6 +242,7 @@ private Q_SLOTS:
     void csvExactBytes();
 
     void otherKeySeesOwnRowsOnly();
+    void csvMetadataIsCompact();
     void unknownKeySeesNothing_data();
     void unknownKeySeesNothing();
 
@@ -515,6 +516,11 @@ void tst_UsageLogs::invalidQueryRejected_data()
                                          << QJsonArray{queryError("offset", "must be <= 2147483647", valueError)};
     QTest::newRow("order sideways") << "order=sideways"
                                     << QJsonArray{queryError("order", "must be one of: asc, desc", valueError)};
+    QTest::newRow("start after end") << "start_date=2025-03-05&end_date=2025-03-01"
+                                     << QJsonArray{queryError("start_date", "must be before end_date", valueError)};
+    QTest::newRow("start equals timestamp end") << "start_date=2025-03-05T00:00:00.000001Z&end_date=2025-03-05T00:00:00Z"
+                                                << QJsonArray{queryError("start_date", "must be before end_date",
+                                                                         valueError)};
     QTest::newRow("format xml") << "format=xml"
                                 << QJsonArray{queryError("format", "must be one of: json, csv", valueError)};
     QTest::newRow("start_date a word") << "start_date=yesterday"
@@ -655,6 +661,24 @@ void tst_UsageLogs::unknownKeySeesNothing()
     QCOMPARE(csv.status, 200);
     QCOMPARE(csv.body, CsvHeader + "\r\n");
     QCOMPARE(csv.header("X-Total-Count"), QByteArray("0"));
+}
+
+// PostgreSQL writes jsonb numbers in full, so 1e300 would take 301 characters in CSV.
+void tst_UsageLogs::csvMetadataIsCompact()
+{
+    const QByteArray key("usagelogs-compact-metadata");
+    const HttpResponse created = m_client->post(
+        QStringLiteral("/api/v1/log"),
+        R"({"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"metadata":{"big":1e300,"list":[1,2]}})",
+        apiKey(key));
+
+    const HttpResponse csv = m_client->get(QStringLiteral("/api/v1/logs?format=csv"), apiKey(key));
+
+    QCOMPARE(created.status, 201);
+    QCOMPARE(csv.status, 200);
+    const QList<QByteArray> lines = csv.body.split('\n');
+    QCOMPARE(lines.size(), 3); // header, one row, and the empty text after the last CRLF
+    QVERIFY2(lines.at(1).contains(R"("{""big"":1e+300,""list"":[1,2]}")"), lines.at(1).constData());
 }
 
 QTEST_GUILESS_MAIN(tst_UsageLogs)
