@@ -144,6 +144,12 @@ void ConnectionGuard::release(const PendingRequest &request)
 
 void ConnectionGuard::afterResponse()
 {
+    // Hands the response to the kernel now, as much of it as the kernel takes. Qt closes
+    // a socket as soon as it reads the client's FIN and drops what it has not written,
+    // so a client that shuts down its sending side after the request would otherwise
+    // never get the response. This posted call runs before the event loop's next socket
+    // notification, the one that could read that FIN.
+    m_socket->flush();
     m_inFlight = false;
     if (m_closing)
         return;

@@ -55,7 +55,10 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     }
 
     ++m_openConnections;
-    connect(socket, &QObject::destroyed, this, [] { processConnectionCount.fetch_sub(1); });
+    // The socket is the context, not this server. QObject removes a server's connections
+    // before it deletes its child sockets, so sockets still open when the server is
+    // destroyed would never be subtracted.
+    connect(socket, &QObject::destroyed, socket, [] { processConnectionCount.fetch_sub(1); });
     auto *guard = new ConnectionGuard(socket, m_settings);
     connect(guard, &ConnectionGuard::closed, this, &GuardedTcpServer::onGuardClosed);
     addPendingConnection(socket);

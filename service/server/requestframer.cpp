@@ -59,6 +59,53 @@ bool isFieldValue(QByteArrayView text)
     return true;
 }
 
+// Strips the optional white space that may surround a header value or a chunk size:
+// spaces and tabs only, so that any other control character stays and is rejected.
+QByteArray trimmedOptionalWhiteSpace(QByteArrayView text)
+{
+    while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t'))
+        text = text.sliced(1);
+    while (!text.isEmpty() && (text.back() == ' ' || text.back() == '\t'))
+        text.chop(1);
+    return text.toByteArray();
+}
+
+bool isDigits(QByteArrayView text, bool hexadecimal)
+{
+    if (text.isEmpty())
+        return false;
+    for (const char c : text) {
+        const bool digit = (c >= '0' && c <= '9')
+            || (hexadecimal && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')));
+        if (!digit)
+            return false;
+    }
+    return true;
+}
+
+// The number of digits after any leading zeros, which decides whether a length fits.
+qsizetype significantDigits(QByteArrayView digits)
+{
+    qsizetype zeros = 0;
+    while (zeros < digits.size() && digits.at(zeros) == '0')
+        ++zeros;
+    return digits.size() - zeros;
+}
+
+// The last X-Request-Id value of a request's header lines, read before the lines are
+// validated so that every rejection of a complete head can echo it.
+QByteArray findRequestId(const QList<QByteArray> &lines)
+{
+    QByteArray requestId;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray &line = lines.at(i);
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && QByteArrayView(line).first(colon).compare("x-request-id", Qt::CaseInsensitive) == 0)
+            requestId = trimmedOptionalWhiteSpace(QByteArrayView(line).sliced(colon + 1));
+    }
+    return requestId;
+}
+
 bool hasToken(QByteArrayView commaList, QByteArrayView token)
 {
     for (const QByteArray &item : QByteArray(commaList.data(), commaList.size()).split(',')) {
@@ -68,9 +115,17 @@ bool hasToken(QByteArrayView commaList, QByteArrayView token)
     return false;
 }
 
-// Content-Length and chunk sizes above this are rejected as too large before any
-// arithmetic on them, so no overflow is possible.
+// Content-Length and chunk sizes with more significant digits than this are rejected as
+// too large before any arithmetic on them, so no overflow is possible.
 constexpr int MaxLengthDigits = 15;
+
+// A chunk size line is a few hex digits and optional extensions, so a longer one is an
+// attempt to make the guard buffer without limit.
+constexpr qsizetype MaxChunkSizeLineBytes = 1024;
+
+// How many bytes of an unfinished request line are checked as a method token. Longer
+// methods are checked once the line is complete.
+constexpr qsizetype MethodBytesCheckedEarly = 16;
 
 } // namespace
 
@@ -118,6 +173,15 @@ RequestFramer::Result RequestFramer::advance()
             }
         }
         if (headerEnd < 0) {
+            // A request starts with a method token. Checking its first bytes now gives a
+            // TLS handshake or other binary data a 400 at once, not a 408 after the
+            // header timeout. The rest of the line is checked when it ends.
+            for (qsizetype i = 0; i < qMin<qsizetype>(m_buffer.size(), MethodBytesCheckedEarly); ++i) {
+                if (m_buffer.at(i) == ' ')
+                    break;
+                if (!isTokenCharacter(m_buffer.at(i)))
+                    return reject(400, QStringLiteral("Malformed request: invalid request line"));
+            }
             m_scanned = qMax<qsizetype>(0, m_buffer.size() - 1);
             if (m_buffer.size() > m_limits.maxHeaderBytes)
                 return reject(431, QStringLiteral("Request header fields too large (max %1 bytes)")
@@ -154,8 +218,14 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
         line.chop(1);
 
     const QByteArray &requestLine = lines.first();
+    m_requestIdHeader = findRequestId(lines);
     const QList<QByteArray> parts = requestLine.split(' ');
-    if (parts.size() != 3 || !isToken(parts.at(0)) || !isOriginFormTarget(parts.at(1)))
+    if (parts.size() != 3 || !isToken(parts.at(0)))
+        return reject(400, QStringLiteral("Malformed request: invalid request line"));
+    // Checked before the target, which for CONNECT is an authority such as host:443.
+    if (parts.at(0) == "CONNECT")
+        return reject(400, QStringLiteral("Malformed request: CONNECT is not supported"));
+    if (!isOriginFormTarget(parts.at(1)))
         return reject(400, QStringLiteral("Malformed request: invalid request line"));
     const QByteArray &version = parts.at(2);
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
@@ -163,8 +233,6 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
             return reject(505, QStringLiteral("HTTP version not supported: use HTTP/1.1"));
         return reject(400, QStringLiteral("Malformed request: invalid request line"));
     }
-    if (parts.at(0) == "CONNECT")
-        return reject(400, QStringLiteral("Malformed request: CONNECT is not supported"));
 
     int contentLengthCount = 0;
     int transferEncodingCount = 0;
@@ -172,8 +240,7 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
     QByteArray transferEncoding;
     QByteArray connection;
     bool hasUpgrade = false;
-    m_expectsContinue = false;
-    m_requestIdHeader.clear();
+    bool hasContinueExpectation = false;
 
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray &line = lines.at(i);
@@ -183,7 +250,7 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
         if (colon <= 0 || !isToken(QByteArrayView(line).first(colon)))
             return reject(400, QStringLiteral("Malformed request: invalid header line"));
         const QByteArray name = line.left(colon).toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const QByteArray value = trimmedOptionalWhiteSpace(QByteArrayView(line).sliced(colon + 1));
         if (!isFieldValue(value))
             return reject(400, QStringLiteral("Malformed request: invalid character in header %1")
                                    .arg(QString::fromLatin1(name)));
@@ -196,14 +263,12 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
             transferEncoding = value;
         } else if (name == "connection") {
             connection += connection.isEmpty() ? value : "," + value;
-        } else if (name == "x-request-id") {
-            m_requestIdHeader = value;
         } else if (name == "upgrade") {
             hasUpgrade = true;
         } else if (name == "expect") {
             if (value.compare("100-continue", Qt::CaseInsensitive) != 0)
                 return reject(417, QStringLiteral("Expectation not supported: only 100-continue is"));
-            m_expectsContinue = true;
+            hasContinueExpectation = true;
         }
     }
 
@@ -217,6 +282,8 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
         return reject(400, QStringLiteral("Malformed request: Transfer-Encoding must be chunked"));
 
     m_closeAfterResponse = version == "HTTP/1.0" ? !hasToken(connection, "keep-alive") : hasToken(connection, "close");
+    // RFC 9110 section 10.1.1: a server must ignore 100-continue in an HTTP/1.0 request.
+    m_expectsContinue = hasContinueExpectation && version == "HTTP/1.1";
     m_bodyStart = headerEnd;
 
     if (transferEncodingCount == 1) {
@@ -228,11 +295,9 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
     }
 
     if (contentLengthCount == 1) {
-        const bool digitsOnly = !contentLength.isEmpty()
-            && std::all_of(contentLength.cbegin(), contentLength.cend(), [](char c) { return c >= '0' && c <= '9'; });
-        if (!digitsOnly)
+        if (!isDigits(contentLength, false))
             return reject(400, QStringLiteral("Malformed request: Content-Length must be digits only"));
-        if (contentLength.size() > MaxLengthDigits || contentLength.toLongLong() > m_limits.maxBodyBytes)
+        if (significantDigits(contentLength) > MaxLengthDigits || contentLength.toLongLong() > m_limits.maxBodyBytes)
             return reject(413, QStringLiteral("Request body too large (max %1 bytes)").arg(m_limits.maxBodyBytes));
         m_contentLength = contentLength.toLongLong();
     } else {
@@ -248,24 +313,24 @@ RequestFramer::Result RequestFramer::advanceChunked()
         switch (m_chunkState) {
         case ChunkState::Size: {
             const qsizetype lineEnd = m_buffer.indexOf("\r\n", m_chunkPosition);
-            if (lineEnd < 0) {
-                // A size line is a few hex digits and optional extensions; a long one
-                // is an attempt to make the guard buffer without limit.
-                if (m_buffer.size() - m_chunkPosition > 1024)
-                    return reject(400, QStringLiteral("Malformed request: chunk size line too long"));
+            // The same limit applies whether the line arrives whole or a byte at a time,
+            // because a final CR may still be the start of the line's CRLF.
+            const qsizetype lineBytes = lineEnd >= 0 ? lineEnd - m_chunkPosition
+                                                     : m_buffer.size() - m_chunkPosition - (m_buffer.endsWith('\r') ? 1 : 0);
+            if (lineBytes > MaxChunkSizeLineBytes)
+                return reject(400, QStringLiteral("Malformed request: chunk size line too long"));
+            if (lineEnd < 0)
                 return Result::NeedMoreData;
-            }
-            QByteArray sizeText = m_buffer.mid(m_chunkPosition, lineEnd - m_chunkPosition);
+            QByteArrayView sizeText = QByteArrayView(m_buffer).sliced(m_chunkPosition, lineBytes);
             const qsizetype extension = sizeText.indexOf(';');
             if (extension >= 0)
                 sizeText.truncate(extension);
-            sizeText = sizeText.trimmed();
-            bool ok = false;
-            const qint64 size = sizeText.size() <= MaxLengthDigits ? sizeText.toLongLong(&ok, 16) : -1;
-            if (!ok || size < 0 || sizeText.contains('x') || sizeText.contains('X') || sizeText.startsWith('-')
-                || sizeText.startsWith('+')) {
+            const QByteArray sizeDigits = trimmedOptionalWhiteSpace(sizeText);
+            if (!isDigits(sizeDigits, true))
                 return reject(400, QStringLiteral("Malformed request: invalid chunk size"));
-            }
+            if (significantDigits(sizeDigits) > MaxLengthDigits)
+                return reject(413, QStringLiteral("Request body too large (max %1 bytes)").arg(m_limits.maxBodyBytes));
+            const qint64 size = sizeDigits.toLongLong(nullptr, 16);
             m_chunkedTotal += size;
             if (m_chunkedTotal > m_limits.maxBodyBytes)
                 return reject(413, QStringLiteral("Request body too large (max %1 bytes)").arg(m_limits.maxBodyBytes));
@@ -315,6 +380,7 @@ QByteArray RequestFramer::takeRequest()
     m_scanned = 0;
     m_requestEnd = 0;
     m_contentLength = 0;
+    m_requestIdHeader.clear();
     return request;
 }
 
