@@ -31,6 +31,8 @@ QByteArray reasonPhrase(int status)
         return "Expectation Failed";
     case 431:
         return "Request Header Fields Too Large";
+    case 501:
+        return "Not Implemented";
     case 503:
         return "Service Unavailable";
     case 505:
@@ -42,12 +44,13 @@ QByteArray reasonPhrase(int status)
 
 } // namespace
 
-QByteArray guardErrorResponse(int status, const QString &detail, const QString &requestId)
+QByteArray guardErrorResponse(int status, const QString &detail, const QString &requestId, bool omitBody)
 {
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("detail"), detail}}).toJson(QJsonDocument::Compact);
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
         + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\nX-Request-Id: " + requestId.toLatin1() + "\r\n\r\n" + body;
+        + "\r\nConnection: close\r\nX-Request-Id: " + requestId.toLatin1() + "\r\n\r\n"
+        + (omitBody ? QByteArray() : body);
 }
 
 ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const GuardSettings &settings)
@@ -93,7 +96,7 @@ void ConnectionGuard::onReadyRead()
         // QHttpServer's readyRead slot runs right after this one and reads it.
         release(m_ready.dequeue());
     } else if (!m_inFlight && m_rejection) {
-        rejectAndClose(m_rejection->status, m_rejection->detail);
+        rejectAndClose(m_rejection->status, m_rejection->detail, m_rejection->omitBody);
         return;
     }
     updateTimer();
@@ -167,7 +170,7 @@ void ConnectionGuard::afterResponse()
         return;
     }
     if (m_rejection) {
-        rejectAndClose(m_rejection->status, m_rejection->detail);
+        rejectAndClose(m_rejection->status, m_rejection->detail, m_rejection->omitBody);
         return;
     }
     if (m_draining) {
@@ -184,12 +187,12 @@ void ConnectionGuard::drain()
         closeAfterFlush();
 }
 
-void ConnectionGuard::rejectAndClose(int status, const QString &detail)
+void ConnectionGuard::rejectAndClose(int status, const QString &detail, bool omitBody)
 {
     const QString requestId = requestIdFromHeader(m_framer.requestIdHeader());
     qCInfo(lcHttp).noquote() << "Rejected a request from" << m_socket->peerAddress().toString() << "with" << status
                              << detail << QStringLiteral("rid=%1").arg(requestId);
-    m_socket->write(guardErrorResponse(status, detail, requestId));
+    m_socket->write(guardErrorResponse(status, detail, requestId, omitBody));
     closeAfterFlush();
 }
 

@@ -53,7 +53,7 @@ private:
     void frameBufferedBytes();
     void release(const PendingRequest &request);
     void afterResponse();
-    void rejectAndClose(int status, const QString &detail);
+    void rejectAndClose(int status, const QString &detail, bool omitBody = false);
     void closeAfterFlush();
     void onTimeout();
     void updateTimer();
@@ -77,7 +77,8 @@ private:
 };
 
 // A complete HTTP/1.1 error response with a JSON `detail` and `Connection: close`,
-// for answers the guard writes itself, before QHttpServer sees a request.
-QByteArray guardErrorResponse(int status, const QString &detail, const QString &requestId);
+// for answers the guard writes itself, before QHttpServer sees a request. With
+// `omitBody` (answers to HEAD) the headers describe the body but it is not sent.
+QByteArray guardErrorResponse(int status, const QString &detail, const QString &requestId, bool omitBody = false);
 
 } // namespace llmring

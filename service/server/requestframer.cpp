@@ -144,10 +144,10 @@ bool RequestFramer::isReadingHeaders() const
     return m_state == State::Headers && !m_buffer.isEmpty();
 }
 
-RequestFramer::Result RequestFramer::reject(int status, const QString &detail)
+RequestFramer::Result RequestFramer::reject(int status, const QString &detail, bool omitBody)
 {
     m_state = State::Rejected;
-    m_rejection = Rejection{status, detail};
+    m_rejection = Rejection{status, detail, omitBody};
     return Result::Rejected;
 }
 
@@ -241,6 +241,7 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
     QByteArray connection;
     bool hasUpgrade = false;
     bool hasContinueExpectation = false;
+    int apiKeyCount = 0;
 
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray &line = lines.at(i);
@@ -263,6 +264,8 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
             transferEncoding = value;
         } else if (name == "connection") {
             connection += connection.isEmpty() ? value : "," + value;
+        } else if (name == "x-api-key") {
+            ++apiKeyCount;
         } else if (name == "upgrade") {
             hasUpgrade = true;
         } else if (name == "expect") {
@@ -274,6 +277,14 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
 
     if (hasUpgrade)
         return reject(400, QStringLiteral("Malformed request: protocol upgrades are not supported"));
+    // QHttpServer joins repeated headers with ", ", which would turn two keys into a
+    // third project id.
+    if (apiKeyCount > 1)
+        return reject(400, QStringLiteral("X-API-Key must be sent once"));
+    // QHttpServer 6.4 writes a body in answers to HEAD, which corrupts the connection
+    // for the client, so HEAD is refused here with a response that has none.
+    if (parts.at(0) == "HEAD")
+        return reject(501, QStringLiteral("HEAD is not supported; use GET"), true);
     if (transferEncodingCount > 0 && contentLengthCount > 0)
         return reject(400, QStringLiteral("Malformed request: Transfer-Encoding and Content-Length together"));
     if (transferEncodingCount > 1 || contentLengthCount > 1)

@@ -31,8 +31,9 @@ public:
 
     struct Rejection
     {
-        int status = 400; // 400, 413, 431 or 501
+        int status = 400; // 400, 413, 417, 431, 501 or 505
         QString detail;
+        bool omitBody = false; // the answer to a HEAD request has headers only
     };
 
     explicit RequestFramer(const Limits &limits);
@@ -65,7 +66,7 @@ private:
     enum class State { Headers, Body, Chunked, Complete, Rejected };
     enum class ChunkState { Size, Data, DataEnd, Trailer };
 
-    Result reject(int status, const QString &detail);
+    Result reject(int status, const QString &detail, bool omitBody = false);
     Result parseHeaders(qsizetype headerEnd);
     Result advanceChunked();
 

@@ -250,6 +250,7 @@ private Q_SLOTS:
     void requestIdEchoedOnRejection_data();
     void requestIdEchoedOnRejection();
     void lowercaseMethodAnswered();
+    void headAnsweredWithoutBody();
     void requestBeforeHalfCloseAnswered();
 
     void pipelinedRequestsInOrder();
@@ -573,6 +574,29 @@ void tst_ConnectionGuard::lowercaseMethodAnswered()
     QCOMPARE(response.detail(), QStringLiteral("Method Not Allowed"));
     QCOMPARE(response.header("Allow"), QByteArray("GET"));
     QCOMPARE(response.header("X-Request-Id"), QByteArray("lowercase"));
+}
+
+// An answer to HEAD must end with its headers: QHttpServer 6.4 would write a body,
+// which a client reusing the connection takes for the start of the next response.
+void tst_ConnectionGuard::headAnsweredWithoutBody()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_service.port());
+    QVERIFY(socket.waitForConnected(5000));
+
+    socket.write("HEAD /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: head-probe\r\n\r\n");
+    QByteArray received;
+    QDeadlineTimer deadline(10000);
+    while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+        socket.waitForReadyRead(100);
+        received += socket.readAll();
+    }
+    received += socket.readAll();
+
+    QVERIFY2(received.startsWith("HTTP/1.1 501 Not Implemented\r\n"), received.constData());
+    QVERIFY2(received.endsWith("\r\n\r\n"), received.constData());
+    QVERIFY(received.contains("\r\nX-Request-Id: head-probe\r\n"));
+    QVERIFY(received.contains("\r\nConnection: close\r\n"));
 }
 
 void tst_ConnectionGuard::requestBeforeHalfCloseAnswered()

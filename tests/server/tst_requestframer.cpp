@@ -415,6 +415,12 @@ void tst_RequestFramer::rejections_data()
         << QByteArray("GET / HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
                       "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n")
         << 400 << QStringLiteral("Malformed request: protocol upgrades are not supported");
+    QTest::newRow("HEAD request")
+        << QByteArray("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n") << 501
+        << QStringLiteral("HEAD is not supported; use GET");
+    QTest::newRow("X-API-Key twice")
+        << QByteArray("GET /api/v1/stats HTTP/1.1\r\nHost: x\r\nX-API-Key: a\r\nx-api-key: b\r\n\r\n") << 400
+        << QStringLiteral("X-API-Key must be sent once");
     QTest::newRow("Expect other than 100-continue")
         << QByteArray("POST / HTTP/1.1\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n") << 417
         << QStringLiteral("Expectation not supported: only 100-continue is");
