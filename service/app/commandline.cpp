@@ -90,6 +90,14 @@ int serve(QCoreApplication &application, const Settings &settings)
     if (settings.corsOrigins.contains(QStringLiteral("*")))
         qCWarning(lcHttp) << "LLMRING_CORS_ORIGINS allows any origin (*); name the origins in production";
 
+    // Installed first: a signal that arrives while the service starts waits in the
+    // watcher's pipe and stops the server as soon as the event loop runs.
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::stopRequested, &application, [&application](int signalNumber) {
+        qCInfo(lcHttp) << "Received signal" << signalNumber << "- stopping";
+        application.quit();
+    });
+
     ServiceOptions options;
     options.settings = settings;
     QString error;
@@ -105,11 +113,6 @@ int serve(QCoreApplication &application, const Settings &settings)
         return RuntimeFailure;
     }
 
-    SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::stopRequested, &application, [&application](int signalNumber) {
-        qCInfo(lcHttp) << "Received signal" << signalNumber << "- stopping";
-        application.quit();
-    });
     application.exec();
 
     server.stop();

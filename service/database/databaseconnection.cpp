@@ -10,6 +10,9 @@
 
 #include <libpq-fe.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 
 Q_LOGGING_CATEGORY(lcDatabase, "llmring.db")
@@ -19,6 +22,21 @@ namespace llmring {
 namespace {
 
 const QLatin1StringView SchemaPlaceholder("{{schema}}");
+
+// The libpq connection behind a QPSQL connection, or nullptr. Qt 6.4's QPSQL returns it
+// from QSqlDriver::handle() as a QVariant whose type name is "pg_conn*" (the struct
+// behind the PGconn typedef); "PGconn*" is accepted too.
+PGconn *libpqConnection(const QSqlDatabase &database)
+{
+    if (!database.isValid() || database.driver() == nullptr)
+        return nullptr;
+    const QVariant handle = database.driver()->handle();
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)) {
+        return nullptr;
+    }
+    return *static_cast<PGconn *const *>(handle.constData());
+}
 
 bool isConnectionSqlState(const QString &sqlState)
 {
@@ -83,6 +101,8 @@ void DatabaseConnection::ensureOpen()
     // stderr; they are noise in the service's log.
     QSqlQuery quiet(m_database);
     quiet.exec(QStringLiteral("SET client_min_messages TO warning"));
+    PGconn *connection = libpqConnection(m_database);
+    setInterruptSocket(connection ? ::dup(PQsocket(connection)) : -1);
     qCDebug(lcDatabase).noquote() << "Connected" << m_connectionName << "to" << m_config.redacted();
 }
 
@@ -129,6 +149,22 @@ void DatabaseConnection::close()
     m_statements.clear();
     if (m_database.isValid() && m_database.isOpen())
         m_database.close();
+    setInterruptSocket(-1);
+}
+
+void DatabaseConnection::setInterruptSocket(int socket)
+{
+    QMutexLocker locker(&m_interruptMutex);
+    if (m_interruptSocket >= 0)
+        ::close(m_interruptSocket);
+    m_interruptSocket = socket;
+}
+
+void DatabaseConnection::interrupt()
+{
+    QMutexLocker locker(&m_interruptMutex);
+    if (m_interruptSocket >= 0)
+        ::shutdown(m_interruptSocket, SHUT_RDWR);
 }
 
 bool DatabaseConnection::connectionIsBroken() const
@@ -137,12 +173,8 @@ bool DatabaseConnection::connectionIsBroken() const
         return true;
     // QPSQL reports a dropped connection as an ordinary statement error, often without
     // a SQLSTATE, so the libpq connection status is the reliable signal.
-    const QVariant handle = m_database.driver()->handle();
-    if (handle.isValid() && qstrcmp(handle.typeName(), "PGconn*") == 0) {
-        PGconn *connection = *static_cast<PGconn *const *>(handle.constData());
-        return connection == nullptr || PQstatus(connection) != CONNECTION_OK;
-    }
-    return false;
+    PGconn *connection = libpqConnection(m_database);
+    return connection != nullptr && PQstatus(connection) != CONNECTION_OK;
 }
 
 void DatabaseConnection::fail(const QSqlError &error, const QString &operation)

@@ -6,6 +6,7 @@
 #include "databaseconfig.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QString>
@@ -53,17 +54,27 @@ public:
     // Closes the connection and drops the cached statements.
     void close();
 
+    // Thread-safe: shuts the connection's socket down, so that a statement blocked on a
+    // database that hangs (rather than refusing) returns with an error at once. Used at
+    // shutdown; the owning thread then sees the connection as broken and closes it.
+    void interrupt();
+
     QString expandSchema(const QString &sqlTemplate) const;
 
 private:
     [[noreturn]] void fail(const QSqlError &error, const QString &operation);
     bool connectionIsBroken() const;
+    void setInterruptSocket(int socket);
 
     DatabaseConfig m_config;
     QString m_schema;
     QString m_connectionName;
     QSqlDatabase m_database;
     QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    // A duplicate of the libpq socket for interrupt(). Being a duplicate, it keeps the
+    // descriptor number reserved, so interrupt() can never hit a reused descriptor.
+    QMutex m_interruptMutex;
+    int m_interruptSocket = -1;
 };
 
 } // namespace llmring

@@ -13,6 +13,15 @@ Q_DECLARE_LOGGING_CATEGORY(lcDatabase)
 
 namespace llmring {
 
+namespace {
+
+// How long the destructor waits for the check thread to end. A check still connecting
+// cannot be interrupted, so this is longer than the default connect_timeout of 5 s.
+constexpr std::chrono::seconds ThreadEndTimeout(15);
+constexpr std::chrono::milliseconds ThreadPollInterval(100);
+
+} // namespace
+
 HealthMonitor::HealthMonitor(const DatabaseConfig &config, const QString &schema)
     : m_config(config)
     , m_schema(schema)
@@ -27,10 +36,36 @@ HealthMonitor::HealthMonitor(const DatabaseConfig &config, const QString &schema
 HealthMonitor::~HealthMonitor()
 {
     // The connection must be closed on the thread that opened it.
-    QMetaObject::invokeMethod(m_threadContext, [this] { m_connection.reset(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_threadContext,
+        [this] {
+            QMutexLocker locker(&m_connectionMutex);
+            m_connection.reset();
+        },
+        Qt::QueuedConnection);
     m_thread.quit();
-    if (!m_thread.wait(std::chrono::seconds(5)))
-        qCWarning(lcDatabase) << "Health check thread still blocked in the database at shutdown";
+
+    // A check waiting on a database that hangs would never return, and a QThread must
+    // not be destroyed while it runs, so the check's socket is shut down. Trying again
+    // while waiting catches a check that was still connecting.
+    const QDeadlineTimer deadline(ThreadEndTimeout);
+    while (!m_thread.wait(ThreadPollInterval)) {
+        {
+            QMutexLocker locker(&m_connectionMutex);
+            if (m_connection)
+                m_connection->interrupt();
+        }
+        if (!deadline.hasExpired())
+            continue;
+        // Destroying a running QThread aborts the process, so the thread is terminated,
+        // and its connection is left unclosed: closing it would block on the database.
+        qCCritical(lcDatabase) << "Health check thread still blocked in the database after"
+                               << ThreadEndTimeout.count() << "s at shutdown; terminating it";
+        m_thread.terminate();
+        m_thread.wait();
+        [[maybe_unused]] DatabaseConnection *abandoned = m_connection.release();
+        return;
+    }
 }
 
 bool HealthMonitor::isDatabaseReachable(std::chrono::milliseconds timeout)
@@ -54,8 +89,11 @@ void HealthMonitor::runCheck(quint64 ticket)
 {
     bool reachable = false;
     try {
-        if (!m_connection)
-            m_connection = std::make_unique<DatabaseConnection>(m_config, m_schema, QStringLiteral("llmring-health"));
+        if (!m_connection) {
+            auto connection = std::make_unique<DatabaseConnection>(m_config, m_schema, QStringLiteral("llmring-health"));
+            QMutexLocker locker(&m_connectionMutex);
+            m_connection = std::move(connection);
+        }
         QSqlQuery &query = m_connection->prepared(QStringLiteral("health"), QStringLiteral("SELECT 1"));
         m_connection->exec(query, QStringLiteral("health check"));
         reachable = query.next() && query.value(0).toInt() == 1;

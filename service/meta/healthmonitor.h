@@ -40,7 +40,10 @@ private:
     QString m_schema;
     QThread m_thread;
     QObject *m_threadContext = nullptr; // lives on m_thread; queued checks run there
-    std::unique_ptr<DatabaseConnection> m_connection; // used only on m_thread
+    // Used on m_thread; the destructor interrupts it from its own thread, so changes to
+    // the pointer hold m_connectionMutex.
+    QMutex m_connectionMutex;
+    std::unique_ptr<DatabaseConnection> m_connection;
 
     QMutex m_mutex;
     QWaitCondition m_checkFinished;

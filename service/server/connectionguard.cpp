@@ -61,7 +61,7 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const GuardSettings &settin
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
-    // Connected before QHttpServer sees the socket, so this slot runs first.
+    // Connected before QHttpServer gets the socket, so this slot runs first.
     connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionGuard::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] {
         m_closing = true;
@@ -74,7 +74,7 @@ ConnectionGuard::ConnectionGuard(QTcpSocket *socket, const GuardSettings &settin
 void ConnectionGuard::finishTransaction()
 {
     // QHttpServer starts a read transaction on every readyRead and commits it only
-    // after a complete request; when it found nothing to read, the transaction is
+    // after a complete request. When it found nothing to read, the transaction is
     // still open and empty, and it must end before bytes can be put back.
     if (m_socket->isTransactionStarted())
         m_socket->commitTransaction();
@@ -182,6 +182,10 @@ void ConnectionGuard::afterResponse()
 
 void ConnectionGuard::drain()
 {
+    // A request that already arrived counts as received even when the event loop has
+    // not read it yet: read it now, so that its response is sent before the connection closes.
+    if (!m_inFlight && !m_closing && !m_draining)
+        m_socket->waitForReadyRead(0);
     m_draining = true;
     if (!m_inFlight && m_ready.isEmpty() && !m_closing)
         closeAfterFlush();

@@ -35,7 +35,7 @@ public:
     ConnectionGuard(QTcpSocket *socket, const GuardSettings &settings);
 
     // Stops taking new requests: the connection closes once the requests already
-    // received are answered (at once when it is idle).
+    // received have their responses (at once when it is idle).
     void drain();
     bool isClosing() const { return m_closing; }
 
@@ -77,8 +77,8 @@ private:
 };
 
 // A complete HTTP/1.1 error response with a JSON `detail` and `Connection: close`,
-// for answers the guard writes itself, before QHttpServer sees a request. With
-// `omitBody` (answers to HEAD) the headers describe the body but it is not sent.
+// for responses the guard writes itself, before QHttpServer gets a request. With
+// `omitBody` (responses to HEAD) the headers describe the body but it is not sent.
 QByteArray guardErrorResponse(int status, const QString &detail, const QString &requestId, bool omitBody = false);
 
 } // namespace llmring

@@ -74,6 +74,11 @@ void GuardedTcpServer::onGuardClosed()
 void GuardedTcpServer::beginShutdown()
 {
     m_shuttingDown = true;
+    // Connections already in the listen queue would be reset by close(); accepting them
+    // first gives each a 503 "Server is shutting down" instead.
+    // Bounded, so that clients connecting faster than this loop cannot hold it.
+    for (int accepted = 0; accepted < m_settings.maxConnections && waitForNewConnection(0); ++accepted) {
+    }
     close();
     const QList<ConnectionGuard *> guards = findChildren<ConnectionGuard *>();
     for (ConnectionGuard *guard : guards)

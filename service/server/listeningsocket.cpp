@@ -38,7 +38,7 @@ socklen_t fillAddress(const QHostAddress &address, quint16 port, sockaddr_storag
 bool isPortFree(const QHostAddress &address, quint16 port, QString *error)
 {
     // A socket without SO_REUSEPORT cannot bind where any socket is bound, so binding
-    // one for a moment tells whether another process (another llmring-server, say)
+    // one for a moment shows whether another process (another llmring-server, say)
     // already serves the port. SO_REUSEPORT alone would let both bind and split the
     // traffic between them.
     const bool ipv6 = address.protocol() == QAbstractSocket::IPv6Protocol;

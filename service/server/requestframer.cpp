@@ -281,7 +281,7 @@ RequestFramer::Result RequestFramer::parseHeaders(qsizetype headerEnd)
     // third project id.
     if (apiKeyCount > 1)
         return reject(400, QStringLiteral("X-API-Key must be sent once"));
-    // QHttpServer 6.4 writes a body in answers to HEAD, which corrupts the connection
+    // QHttpServer 6.4 writes a body in responses to HEAD, which corrupts the connection
     // for the client, so HEAD is refused here with a response that has none.
     if (parts.at(0) == "HEAD")
         return reject(501, QStringLiteral("HEAD is not supported; use GET"), true);

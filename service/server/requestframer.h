@@ -26,14 +26,14 @@ public:
     enum class Result {
         NeedMoreData, // no complete request yet
         Complete,     // takeRequest() returns it
-        Rejected,     // rejection() says why; the connection must be closed
+        Rejected,     // rejection() gives the reason; the connection must be closed
     };
 
     struct Rejection
     {
         int status = 400; // 400, 413, 417, 431, 501 or 505
         QString detail;
-        bool omitBody = false; // the answer to a HEAD request has headers only
+        bool omitBody = false; // the response to a HEAD request has headers only
     };
 
     explicit RequestFramer(const Limits &limits);

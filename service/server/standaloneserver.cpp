@@ -6,6 +6,7 @@
 #include "service.h"
 #include "workerloop.h"
 
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
@@ -17,6 +18,9 @@ namespace {
 // How long the worker loops wait at shutdown for connections to finish the requests
 // they have received, before closing them anyway.
 constexpr std::chrono::milliseconds ShutdownGracePeriod(10'000);
+// How long a loop gets to end after the grace period, before and after its statement
+// is interrupted.
+constexpr std::chrono::milliseconds InterruptDelay(2'000);
 
 } // namespace
 
@@ -66,8 +70,22 @@ void StandaloneServer::stop()
 {
     for (WorkerLoop *worker : std::as_const(m_workers))
         worker->requestStop(ShutdownGracePeriod);
+
+    // A loop blocked in a statement on a database that hangs never reaches its own
+    // grace-period timer, so after the grace period its statement is interrupted.
+    const QDeadlineTimer deadline(ShutdownGracePeriod + InterruptDelay);
     for (WorkerLoop *worker : std::as_const(m_workers)) {
-        worker->wait();
+        if (!worker->wait(deadline)) {
+            qCWarning(lcHttp).noquote() << worker->objectName()
+                                        << "is still blocked in the database; interrupting its statement";
+            worker->interruptDatabase();
+            if (!worker->wait(InterruptDelay)) {
+                // Destroying a running QThread would abort the process.
+                qCCritical(lcHttp).noquote() << worker->objectName() << "did not end; terminating it";
+                worker->terminate();
+                worker->wait();
+            }
+        }
         delete worker;
     }
     m_workers.clear();

@@ -9,6 +9,7 @@
 
 #include <QHttpServer>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QTimer>
 
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
@@ -30,11 +31,26 @@ void WorkerLoop::requestStop(std::chrono::milliseconds gracePeriod)
     Q_EMIT stopRequested();
 }
 
+void WorkerLoop::interruptDatabase()
+{
+    QMutexLocker locker(&m_connectionMutex);
+    if (m_connection)
+        m_connection->interrupt();
+}
+
 void WorkerLoop::run()
 {
     const Settings &settings = m_service.settings();
     DatabaseConnection connection(settings.database, settings.schema, QStringLiteral("llmring-worker-%1").arg(m_index));
     OwnedConnectionProvider connections(connection);
+    {
+        QMutexLocker locker(&m_connectionMutex);
+        m_connection = &connection;
+    }
+    const auto forgetConnection = qScopeGuard([this] {
+        QMutexLocker locker(&m_connectionMutex);
+        m_connection = nullptr;
+    });
 
     QHttpServer server;
     // QHttpServer::bind() makes the server the listener's parent, which deletes it.

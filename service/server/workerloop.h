@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <QMutex>
 #include <QThread>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 
 namespace llmring {
 
+class DatabaseConnection;
 class Service;
 
 // A thread with its own QHttpServer, guarded listening socket, database connection and
@@ -27,6 +29,10 @@ public:
     // they have received, closes them and ends; after `gracePeriod` it ends anyway.
     void requestStop(std::chrono::milliseconds gracePeriod);
 
+    // Thread-safe: interrupts the statement the loop is blocked in, if any, so that a
+    // loop stuck on a database that hangs can end (its request gets 503).
+    void interruptDatabase();
+
 Q_SIGNALS:
     void stopRequested();
 
@@ -39,6 +45,8 @@ private:
     int m_index;
     std::atomic<bool> m_stopping{false};
     std::atomic<qint64> m_gracePeriodMs{0};
+    QMutex m_connectionMutex;
+    DatabaseConnection *m_connection = nullptr; // the loop's own, while run() executes
 };
 
 } // namespace llmring

@@ -3,6 +3,7 @@
 // X-Total-Count, filters, query validation, CSV output and isolation between keys.
 
 #include "httpclient.h"
+#include "jsonprinting.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -15,23 +16,6 @@
 #include <optional>
 
 using namespace llmring::test;
-
-// QCOMPARE prints JSON values as compact JSON text when they differ.
-char *toString(const QJsonArray &array)
-{
-    return qstrdup(QJsonDocument(array).toJson(QJsonDocument::Compact).constData());
-}
-
-char *toString(const QJsonObject &object)
-{
-    return qstrdup(QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
-}
-
-char *toString(const QJsonValue &value)
-{
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return qstrdup(wrapped.mid(1).chopped(1).constData());
-}
 
 namespace {
 
