@@ -13,6 +13,9 @@
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QTcpServer>
+#include <QTcpSocket>
+
+#include "server/guardedtcpserver.h"
 #include <QTest>
 #include <QUuid>
 
@@ -84,6 +87,7 @@ private Q_SLOTS:
     void cleanupTestCase();
 
     void hostRouteServed();
+    void guardProtectsHost();
     void usageLogStored();
     void statsThroughHost();
     void unknownPathIsJson404_data();
@@ -137,6 +141,39 @@ void tst_LibraryMode::hostRouteServed()
 
     QCOMPARE(response.status, 200);
     QCOMPARE(response.body, QByteArray("pong"));
+}
+
+// A host that listens through the service's connection guard gets its limits on every
+// route, its own included: an oversized body is refused before it is buffered.
+void tst_LibraryMode::guardProtectsHost()
+{
+    ServiceOptions options;
+    options.settings = m_database->settings();
+    QString error;
+    auto service = Service::create(options, &error);
+    QVERIFY2(service, qPrintable(error));
+    QHttpServer server;
+    server.route(QStringLiteral("/host/ping"), QHttpServerRequest::Method::Get, [] { return QStringLiteral("pong"); });
+    service->registerRoutes(server);
+    auto *listener = new GuardedTcpServer(options.settings.guardSettings());
+    QVERIFY(listener->listen(QHostAddress(QHostAddress::LocalHost), 0));
+    const quint16 port = listener->serverPort();
+    server.bind(listener);
+
+    // The host serves on this thread, so the clients must not block it.
+    HttpClient client(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
+    const HttpResponse ping = client.get(QStringLiteral("/host/ping"));
+    QTcpSocket huge;
+    huge.connectToHost(QHostAddress::LocalHost, port);
+    huge.write("POST /host/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000000\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += huge.readAll()).contains("}"), 10000);
+
+    QCOMPARE(ping.status, 200);
+    QCOMPARE(ping.body, QByteArray("pong"));
+    QVERIFY2(received.startsWith("HTTP/1.1 413 Payload Too Large\r\n"), received.constData());
+    const QByteArray expectedBody = QByteArrayLiteral("{\"detail\":\"Request body too large (max 10485760 bytes)\"}");
+    QVERIFY2(received.endsWith(expectedBody), received.constData());
 }
 
 void tst_LibraryMode::usageLogStored()
