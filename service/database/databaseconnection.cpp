@@ -134,6 +134,7 @@ void DatabaseConnection::exec(QSqlQuery &query, const QString &operation)
 {
     if (!query.exec())
         fail(query.lastError(), operation);
+    ++m_statementsThisRequest;
 }
 
 void DatabaseConnection::execText(const QString &sqlTemplate, const QString &operation)
@@ -142,6 +143,7 @@ void DatabaseConnection::execText(const QString &sqlTemplate, const QString &ope
     QSqlQuery query(m_database);
     if (!query.exec(expandSchema(sqlTemplate)))
         fail(query.lastError(), operation);
+    ++m_statementsThisRequest;
 }
 
 void DatabaseConnection::close()
@@ -183,10 +185,19 @@ void DatabaseConnection::fail(const QSqlError &error, const QString &operation)
     const QString message = error.databaseText().trimmed().isEmpty() ? error.text().trimmed()
                                                                     : error.databaseText().trimmed();
     if (isConnectionSqlState(sqlState) || connectionIsBroken()) {
-        qCCritical(lcDatabase).noquote() << operation << "failed, database unavailable:" << message
-                                         << "SQLSTATE" << sqlState;
+        const bool sessionEndedByServer = sqlState.startsWith(QLatin1String("57P0"));
+        const bool safeToRetry = sessionEndedByServer && m_statementsThisRequest == 0;
+        if (safeToRetry) {
+            qCWarning(lcDatabase).noquote() << operation << "found its connection ended by the server (SQLSTATE"
+                                            << sqlState << "); reconnecting";
+        } else {
+            qCCritical(lcDatabase).noquote() << operation << "failed, database unavailable:" << message
+                                             << "SQLSTATE" << sqlState;
+        }
         close();
-        throw DatabaseError(DatabaseError::Kind::Unavailable, operation, sqlState, message);
+        DatabaseError error(DatabaseError::Kind::Unavailable, operation, sqlState, message);
+        error.setSafeToRetry(safeToRetry);
+        throw error;
     }
     if (sqlState == QLatin1String("23505"))
         throw DatabaseError(DatabaseError::Kind::UniqueViolation, operation, sqlState, message);

@@ -54,6 +54,9 @@ public:
     // Closes the connection and drops the cached statements.
     void close();
 
+    // Starts counting the statements of a new request (see DatabaseError::isSafeToRetry).
+    void beginRequest() { m_statementsThisRequest = 0; }
+
     // Thread-safe: shuts the connection's socket down, so that a statement blocked on a
     // database that hangs (rather than refusing) returns with an error at once. Used at
     // shutdown; the owning thread then sees the connection as broken and closes it.
@@ -75,6 +78,7 @@ private:
     // descriptor number reserved, so interrupt() can never hit a reused descriptor.
     QMutex m_interruptMutex;
     int m_interruptSocket = -1;
+    int m_statementsThisRequest = 0;
 };
 
 } // namespace llmring

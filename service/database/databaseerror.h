@@ -26,6 +26,12 @@ public:
     const QString &operation() const { return m_operation; }
     const QString &sqlState() const { return m_sqlState; }
     const QString &message() const { return m_message; }
+
+    // True when the server ended the session (SQLSTATE 57P01-57P03, as at a restart)
+    // before the request had run any statement on it: nothing of the request was
+    // executed, so it can be run again on a new connection.
+    bool isSafeToRetry() const { return m_safeToRetry; }
+    void setSafeToRetry(bool safe) { m_safeToRetry = safe; }
     const char *what() const noexcept override { return m_what.constData(); }
 
 private:
@@ -34,6 +40,7 @@ private:
     QString m_sqlState;
     QString m_message;
     QByteArray m_what;
+    bool m_safeToRetry = false;
 };
 
 } // namespace llmring

@@ -103,7 +103,16 @@ QHttpServerResponse Dispatcher::route(const QHttpServerRequest &request, const Q
 QHttpServerResponse Dispatcher::runHandler(const Endpoint &endpoint, RequestContext &context) const
 {
     try {
-        return endpoint.handler(context);
+        try {
+            return endpoint.handler(context);
+        } catch (const DatabaseError &error) {
+            // A connection that PostgreSQL ended while idle (a restart) fails on first
+            // use without running anything, so the request runs once more on a new one.
+            if (!error.isSafeToRetry())
+                throw;
+            context.restartDatabaseUse();
+            return endpoint.handler(context);
+        }
     } catch (const DatabaseError &error) {
         if (error.kind() == DatabaseError::Kind::Unavailable) {
             qCWarning(lcHttp).noquote() << "Database unavailable for request" << context.requestId << ":"

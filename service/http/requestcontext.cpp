@@ -3,12 +3,18 @@
 #include "requestcontext.h"
 
 #include "database/connectionprovider.h"
+#include "database/databaseconnection.h"
 
 namespace llmring {
 
 DatabaseConnection &RequestContext::database()
 {
-    return connections.connection();
+    DatabaseConnection &connection = connections.connection();
+    if (!databaseUsed) {
+        connection.beginRequest();
+        databaseUsed = true;
+    }
+    return connection;
 }
 
 } // namespace llmring

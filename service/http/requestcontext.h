@@ -24,7 +24,14 @@ struct RequestContext
     QUrlQuery query;
     ConnectionProvider &connections;
 
+    // The calling thread's connection; the first call of a request starts counting its
+    // statements, which decides whether a failed request may be run again.
     DatabaseConnection &database();
+    // Lets a retried handler count its statements afresh.
+    void restartDatabaseUse() { databaseUsed = false; }
+
+    // Set by database(); public only so that the struct stays an aggregate.
+    bool databaseUsed = false;
 };
 
 } // namespace llmring

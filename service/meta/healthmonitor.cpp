@@ -20,6 +20,15 @@ namespace {
 constexpr std::chrono::seconds ThreadEndTimeout(15);
 constexpr std::chrono::milliseconds ThreadPollInterval(100);
 
+bool selectOne(DatabaseConnection &connection)
+{
+    QSqlQuery &query = connection.prepared(QStringLiteral("health"), QStringLiteral("SELECT 1"));
+    connection.exec(query, QStringLiteral("health check"));
+    const bool answered = query.next() && query.value(0).toInt() == 1;
+    query.finish();
+    return answered;
+}
+
 } // namespace
 
 HealthMonitor::HealthMonitor(const DatabaseConfig &config, const QString &schema)
@@ -94,10 +103,17 @@ void HealthMonitor::runCheck(quint64 ticket)
             QMutexLocker locker(&m_connectionMutex);
             m_connection = std::move(connection);
         }
-        QSqlQuery &query = m_connection->prepared(QStringLiteral("health"), QStringLiteral("SELECT 1"));
-        m_connection->exec(query, QStringLiteral("health check"));
-        reachable = query.next() && query.value(0).toInt() == 1;
-        query.finish();
+        // Every check is a new request: after a restart ended the idle connection, the
+        // check runs again on a new one instead of reporting the database down.
+        m_connection->beginRequest();
+        try {
+            reachable = selectOne(*m_connection);
+        } catch (const DatabaseError &error) {
+            if (!error.isSafeToRetry())
+                throw;
+            m_connection->beginRequest();
+            reachable = selectOne(*m_connection);
+        }
     } catch (const DatabaseError &error) {
         qCWarning(lcDatabase).noquote() << "Health check failed:" << error.what();
     }
