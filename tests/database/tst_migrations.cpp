@@ -3,6 +3,7 @@
 // program against a real PostgreSQL, and llmring::Migrator used directly for rollback
 // and checksum cases. Every case works in a fresh schema that it drops afterwards.
 
+#include "serverprocess.h"
 #include "testdatabase.h"
 
 #include "database/databaseconnection.h"
@@ -23,28 +24,13 @@ namespace {
 
 const QString MigrationName = QStringLiteral("001_usage.sql");
 
-struct ProcessResult
-{
-    bool finished = false;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    int exitCode = -1;
-    QString standardOutput;
-    QString standardError;
-};
-
 // An llmring-server process with no LLMRING_* variables besides the database URL.
 class ServerProcess
 {
 public:
     ServerProcess(const QString &databaseUrl, const QStringList &arguments)
     {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        for (const QString &name : environment.keys()) {
-            if (name.startsWith(QLatin1String("LLMRING_")))
-                environment.remove(name);
-        }
-        environment.insert(QStringLiteral("LLMRING_DATABASE_URL"), databaseUrl);
-        m_process.setProcessEnvironment(environment);
+        m_process.setProcessEnvironment(serverEnvironment({{QStringLiteral("LLMRING_DATABASE_URL"), databaseUrl}}));
         m_arguments = arguments;
     }
 
@@ -59,20 +45,7 @@ public:
     void start() { m_process.start(qEnvironmentVariable("LLMRING_SERVER_BINARY"), m_arguments); }
 
     // Waits at most `timeoutMs` for the process to exit, and kills it if it is still running.
-    ProcessResult finish(int timeoutMs = 30'000)
-    {
-        ProcessResult result;
-        result.finished = m_process.waitForStarted(10'000) && m_process.waitForFinished(timeoutMs);
-        if (!result.finished) {
-            m_process.kill();
-            m_process.waitForFinished(5'000);
-        }
-        result.exitStatus = m_process.exitStatus();
-        result.exitCode = m_process.exitCode();
-        result.standardOutput = QString::fromUtf8(m_process.readAllStandardOutput());
-        result.standardError = QString::fromUtf8(m_process.readAllStandardError());
-        return result;
-    }
+    ProcessResult finish(int timeoutMs = 30'000) { return finishProcess(m_process, timeoutMs); }
 
 private:
     QProcess m_process;

@@ -4,6 +4,7 @@
 
 #include "app/settings.h"
 #include "database/databaseconfig.h"
+#include "serverprocess.h"
 
 #include <QProcess>
 #include <QTest>
@@ -11,6 +12,9 @@
 
 using llmring::DatabaseConfig;
 using llmring::Settings;
+using llmring::test::finishProcess;
+using llmring::test::ProcessResult;
+using llmring::test::serverEnvironment;
 
 namespace {
 
@@ -25,46 +29,20 @@ QProcessEnvironment environmentWith(const QList<QPair<QString, QString>> &variab
     return environment;
 }
 
-struct ProcessResult
-{
-    bool finished = false;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    int exitCode = -1;
-    QString standardOutput;
-    QString standardError;
-};
-
 // Runs llmring-server with `arguments` and no LLMRING_* variables besides `variables`,
 // and waits at most 30 s for it to exit. The database URL points at a closed port, so
 // a command that wrongly tried to serve or migrate fails fast instead of touching a
 // real database.
 ProcessResult runServer(const QStringList &arguments, const QList<QPair<QString, QString>> &variables = {})
 {
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : environment.keys()) {
-        if (name.startsWith(QLatin1String("LLMRING_")))
-            environment.remove(name);
-    }
-    environment.insert(QStringLiteral("LLMRING_DATABASE_URL"),
-                       QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"));
-    for (const auto &[name, value] : variables)
-        environment.insert(name, value);
+    QList<QPair<QString, QString>> environment{
+        {QStringLiteral("LLMRING_DATABASE_URL"), QStringLiteral("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")}};
+    environment.append(variables);
 
     QProcess process;
-    process.setProcessEnvironment(environment);
+    process.setProcessEnvironment(serverEnvironment(environment));
     process.start(qEnvironmentVariable("LLMRING_SERVER_BINARY"), arguments);
-
-    ProcessResult result;
-    result.finished = process.waitForStarted(10'000) && process.waitForFinished(30'000);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(5'000);
-    }
-    result.exitStatus = process.exitStatus();
-    result.exitCode = process.exitCode();
-    result.standardOutput = QString::fromUtf8(process.readAllStandardOutput());
-    result.standardError = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return finishProcess(process, 30'000);
 }
 
 } // namespace
