@@ -67,30 +67,8 @@ bool isGeneratedRequestId(const QByteArray &id)
 QList<HttpResponse> takeResponses(QByteArray &bytes)
 {
     QList<HttpResponse> responses;
-    while (true) {
-        const qsizetype headEnd = bytes.indexOf("\r\n\r\n");
-        if (headEnd < 0)
-            break;
-        const QList<QByteArray> lines = bytes.left(headEnd).split('\n');
-        HttpResponse response;
-        response.status = lines.first().split(' ').value(1).toInt();
-        qsizetype contentLength = 0;
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const QByteArray line = lines.at(i).trimmed();
-            const qsizetype colon = line.indexOf(':');
-            const QByteArray name = line.left(colon).trimmed();
-            const QByteArray value = line.mid(colon + 1).trimmed();
-            response.headers.append({name, value});
-            if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
-                contentLength = value.toLongLong();
-        }
-        const qsizetype end = headEnd + 4 + contentLength;
-        if (bytes.size() < end)
-            break;
-        response.body = bytes.mid(headEnd + 4, contentLength);
-        bytes.remove(0, end);
-        responses.append(response);
-    }
+    while (const auto response = takeResponse(bytes))
+        responses.append(*response);
     return responses;
 }
 

@@ -7,8 +7,6 @@
 
 namespace llmring::test {
 
-namespace {
-
 // Takes one complete response (with a Content-Length body) off the front of `buffer`.
 std::optional<HttpResponse> takeResponse(QByteArray &buffer)
 {
@@ -38,8 +36,6 @@ std::optional<HttpResponse> takeResponse(QByteArray &buffer)
     buffer.remove(0, total);
     return response;
 }
-
-} // namespace
 
 RawExchange rawExchange(quint16 port, const QByteArray &request, int expectedResponses, int timeoutMs)
 {

@@ -8,6 +8,8 @@
 #include <QByteArray>
 #include <QList>
 
+#include <optional>
+
 namespace llmring::test {
 
 // Writes `request` as given and reads what comes back until the connection closes,
@@ -18,6 +20,10 @@ struct RawExchange
     bool closedByServer = false;
     QByteArray unparsed; // bytes after the last complete response
 };
+
+// Takes one complete response (with a Content-Length body, or none) off the front of
+// `buffer`, or std::nullopt while it is incomplete.
+std::optional<HttpResponse> takeResponse(QByteArray &buffer);
 
 RawExchange rawExchange(quint16 port, const QByteArray &request, int expectedResponses = 1, int timeoutMs = 10000);
 
