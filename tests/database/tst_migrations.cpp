@@ -11,6 +11,7 @@
 #include "database/migrator.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -51,6 +52,12 @@ private:
     QProcess m_process;
     QStringList m_arguments;
 };
+
+// The number of migrations the llmring-server binary applies: the files it compiles in.
+qint64 shippedMigrationCount()
+{
+    return QDir(QStringLiteral(LLMRING_MIGRATIONS_DIR)).entryList({QStringLiteral("*.sql")}, QDir::Files).size();
+}
 
 QByteArray migrationFileContents()
 {
@@ -194,7 +201,7 @@ void tst_Migrations::migrateFreshSchema()
     QVERIFY(second.finished);
     QCOMPARE(second.exitCode, 0);
     QVERIFY2(!second.standardOutput.contains(QLatin1String("Applying")), qPrintable(second.standardOutput));
-    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), qint64(1));
+    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), shippedMigrationCount());
     QCOMPARE(m_database->scalar(QStringLiteral("SELECT version FROM %1.schema_migrations").arg(schema)).toInt(), 1);
     QCOMPARE(m_database->scalar(QStringLiteral("SELECT name FROM %1.schema_migrations").arg(schema)).toString(),
              MigrationName);
@@ -229,7 +236,7 @@ void tst_Migrations::migrateConcurrently()
     QVERIFY2(secondResult.exitCode == 0, qPrintable(secondResult.standardError));
     const QString applying = QStringLiteral("Applying ") + MigrationName;
     QCOMPARE(firstResult.standardOutput.count(applying) + secondResult.standardOutput.count(applying), qsizetype(1));
-    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), qint64(1));
+    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), shippedMigrationCount());
     QVERIFY(relationExists(schema, QStringLiteral("usage_logs")));
 }
 
@@ -274,7 +281,7 @@ void tst_Migrations::unknownMigrationRejected()
     QCOMPARE(migrate.exitCode, 1);
     QVERIFY2(migrate.standardError.contains(QLatin1String("999_future.sql")), qPrintable(migrate.standardError));
     QVERIFY2(migrate.standardError.contains(QLatin1String("does not know")), qPrintable(migrate.standardError));
-    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), qint64(2));
+    QCOMPARE(countRows(schema, QStringLiteral("schema_migrations")), shippedMigrationCount() + 1);
 }
 
 void tst_Migrations::statusFreshSchema()
