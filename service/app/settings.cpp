@@ -183,6 +183,10 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
         settings.corsOrigins = *origins;
     }
 
+    settings.receiptKeys = ReceiptKeys::fromEnvironment(environment, error);
+    if (!settings.receiptKeys)
+        return std::nullopt;
+
     if (environment.contains(QStringLiteral("LLMRING_LOG_LEVEL"))) {
         const QString value = environment.value(QStringLiteral("LLMRING_LOG_LEVEL")).trimmed().toLower();
         static const QStringList levels{QStringLiteral("debug"), QStringLiteral("info"),
@@ -216,12 +220,19 @@ GuardSettings Settings::guardSettings() const
 
 QString Settings::summary() const
 {
-    return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6")
+    QString receipts = QStringLiteral("no receipt key");
+    if (receiptKeys->hasActiveKey()) {
+        receipts = QStringLiteral("receipt key %1 (%2)")
+                       .arg(receiptKeys->activeKeyId(),
+                            receiptKeys->canSign() ? QStringLiteral("signs and verifies")
+                                                   : QStringLiteral("verifies only"));
+    }
+    return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6, %7")
         .arg(host.toString())
         .arg(port)
         .arg(database.redacted(), schema)
         .arg(effectiveWorkers())
-        .arg(corsOrigins.join(u','));
+        .arg(corsOrigins.join(u','), receipts);
 }
 
 } // namespace llmring

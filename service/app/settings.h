@@ -4,6 +4,7 @@
 #pragma once
 
 #include "database/databaseconfig.h"
+#include "receipts/receiptkeys.h"
 #include "server/guardsettings.h"
 
 #include <QHostAddress>
@@ -30,6 +31,8 @@ struct Settings
     int idleTimeoutSeconds = 60;
     int maxConnections = 1024;
     QString logLevel = QStringLiteral("info");
+    // Never null; without LLMRING_RECEIPTS_* variables it holds no key.
+    std::shared_ptr<const ReceiptKeys> receiptKeys = std::make_shared<ReceiptKeys>();
 
     // The configuration from `environment`, or std::nullopt with *error naming the
     // variable and what is wrong with its value.
