@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "meta/healthmonitor.h"
 #include "meta/metaroutes.h"
+#include "receipts/receiptroutes.h"
 #include "usage/usageroutes.h"
 
 #include <QHttpServerResponder>
@@ -50,12 +51,14 @@ Service::Service(const ServiceOptions &options)
     , m_health(std::make_unique<HealthMonitor>(options.settings.database, options.settings.schema))
     , m_metaRoutes(std::make_unique<MetaRoutes>(*m_health))
     , m_usageRoutes(std::make_unique<UsageRoutes>(options.settings.maxBodyBytes))
+    , m_receiptRoutes(std::make_unique<ReceiptRoutes>(options.settings.receiptKeys, options.settings.maxBodyBytes))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
     if (options.includeDocumentationRoutes)
         m_metaRoutes->registerDocumentationRoutes(*m_router);
     m_usageRoutes->registerOn(*m_router);
+    m_receiptRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

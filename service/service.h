@@ -16,6 +16,7 @@ class CorsPolicy;
 class HealthMonitor;
 class MetaRoutes;
 class PerThreadConnectionProvider;
+class ReceiptRoutes;
 class Router;
 class UsageRoutes;
 
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<HealthMonitor> m_health;
     std::unique_ptr<MetaRoutes> m_metaRoutes;
     std::unique_ptr<UsageRoutes> m_usageRoutes;
+    std::unique_ptr<ReceiptRoutes> m_receiptRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

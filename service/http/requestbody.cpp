@@ -16,21 +16,28 @@ bool isJsonContentType(const QByteArray &contentType)
 
 } // namespace
 
-std::optional<QJsonValue> parseJsonBody(const QHttpServerRequest &request, qint64 maxBytes, HttpError *error)
+bool checkJsonBodyTransport(const QHttpServerRequest &request, qint64 maxBytes, HttpError *error)
 {
-    const QByteArray body = request.body();
-    if (body.size() > maxBytes) {
+    if (request.body().size() > maxBytes) {
         *error = HttpError::message(StatusCode::PayloadTooLarge,
                                     QStringLiteral("Request body too large (max %1 bytes)").arg(maxBytes));
-        return std::nullopt;
+        return false;
     }
 
     const QByteArray contentType = request.value("Content-Type");
     if (!contentType.isEmpty() && !isJsonContentType(contentType)) {
         *error = HttpError::message(StatusCode::UnsupportedMediaType,
                                     QStringLiteral("Content-Type must be application/json"));
-        return std::nullopt;
+        return false;
     }
+    return true;
+}
+
+std::optional<QJsonValue> parseJsonBody(const QHttpServerRequest &request, qint64 maxBytes, HttpError *error)
+{
+    if (!checkJsonBodyTransport(request, maxBytes, error))
+        return std::nullopt;
+    const QByteArray body = request.body();
 
     if (body.trimmed().isEmpty()) {
         *error = HttpError::validation(QJsonArray{QStringLiteral("body")},
