@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The public receipt routes: the published keys and offline-style verification.
+// The receipt routes: the published keys, verification, and each project's receipts.
 
 #pragma once
 
@@ -23,6 +23,10 @@ public:
     QHttpServerResponse publicKeyPem(RequestContext &context) const;
     QHttpServerResponse publicKeys(RequestContext &context) const;
     QHttpServerResponse verify(RequestContext &context) const;
+    QHttpServerResponse storeReceipt(RequestContext &context) const;
+    QHttpServerResponse listReceipts(RequestContext &context) const;
+    QHttpServerResponse getReceipt(RequestContext &context) const;
+    QHttpServerResponse issueReceipt(RequestContext &context) const;
 
 private:
     std::shared_ptr<const ReceiptKeys> m_keys;
