@@ -6,6 +6,7 @@
 #include "database/databaseerror.h"
 #include "database/migrator.h"
 #include "logsetup.h"
+#include "receiptcommands.h"
 #include "server/signalwatcher.h"
 #include "server/standaloneserver.h"
 #include "service.h"
@@ -134,6 +135,13 @@ int runCommandLine(const QStringList &arguments)
         "  serve             apply pending migrations, then serve the HTTP API (default)\n"
         "  migrate           apply pending migrations and exit\n"
         "  migrate --status  list migrations and whether each is applied\n"
+        "  keygen            print a new receipt signing key pair as LLMRING_RECEIPTS_* lines\n"
+        "  receipt canonicalize FILE\n"
+        "                    print the RFC 8785 form of a receipt's signed members\n"
+        "  receipt sign FILE sign an unsigned receipt with LLMRING_RECEIPTS_PRIVATE_KEY_B64\n"
+        "  receipt verify FILE [--public-key KEY [--key-id ID] | --jwks FILE | --server URL]\n"
+        "                    verify a receipt; exit status 0 only when it is valid\n"
+        "FILE may be - for standard input.\n"
         "\n"
         "Configuration comes from LLMRING_* environment variables (see the README);\n"
         "the options below override them."));
@@ -156,7 +164,22 @@ int runCommandLine(const QStringList &arguments)
         QStringLiteral("name"));
     const QCommandLineOption statusOption(QStringLiteral("status"),
                                           QStringLiteral("With migrate: list migrations instead of applying them."));
-    parser.addOptions({hostOption, portOption, databaseOption, schemaOption, statusOption});
+    const QCommandLineOption publicKeyOption(
+        QStringLiteral("public-key"), QStringLiteral("With receipt verify: the Ed25519 public key (base64 or base64url)."),
+        QStringLiteral("key"));
+    const QCommandLineOption keyIdOption(
+        QStringLiteral("key-id"),
+        QStringLiteral("With --public-key: the key id it has (default: k_ and 16 hex digits of its SHA-256)."),
+        QStringLiteral("id"));
+    const QCommandLineOption jwksOption(QStringLiteral("jwks"),
+                                        QStringLiteral("With receipt verify: a JSON Web Key Set file of public keys."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption serverOption(
+        QStringLiteral("server"),
+        QStringLiteral("With receipt verify: a service whose /receipts/public-keys.json lists the keys."),
+        QStringLiteral("url"));
+    parser.addOptions({hostOption, portOption, databaseOption, schemaOption, statusOption, publicKeyOption,
+                       keyIdOption, jwksOption, serverOption});
     // parse() rather than process(), which exits with status 1 on a usage error.
     if (!parser.parse(arguments)) {
         standardError() << "llmring-server: " << parser.errorText() << " (see --help)" << Qt::endl;
@@ -169,9 +192,32 @@ int runCommandLine(const QStringList &arguments)
 
     const QStringList positional = parser.positionalArguments();
     const QString command = positional.value(0, QStringLiteral("serve"));
+
+    // The receipt commands need no database and no server settings.
+    if (command == QLatin1String("keygen") && positional.size() == 1)
+        return runKeygen(standardOutput(), standardError());
+    static const QStringList receiptCommands{QStringLiteral("canonicalize"), QStringLiteral("sign"),
+                                             QStringLiteral("verify")};
+    if (command == QLatin1String("receipt")) {
+        if (positional.size() != 3 || !receiptCommands.contains(positional.at(1))) {
+            standardError() << "llmring-server: usage: receipt canonicalize|sign|verify FILE (see --help)" << Qt::endl;
+            return UsageError;
+        }
+        const VerificationKeySource keySource{parser.value(publicKeyOption), parser.value(keyIdOption),
+                                              parser.value(jwksOption), parser.value(serverOption)};
+        const int sources = int(!keySource.publicKey.isEmpty()) + int(!keySource.jwksFile.isEmpty())
+            + int(!keySource.serverUrl.isEmpty());
+        if (sources > 1) {
+            standardError() << "llmring-server: give at most one of --public-key, --jwks and --server" << Qt::endl;
+            return UsageError;
+        }
+        return runReceiptCommand(positional.at(1), positional.at(2), keySource,
+                                 QProcessEnvironment::systemEnvironment(), standardOutput(), standardError());
+    }
+
     if (positional.size() > 1 || (command != QLatin1String("serve") && command != QLatin1String("migrate"))) {
         standardError() << "llmring-server: unknown command '" << positional.join(u' ')
-                        << "'; expected serve or migrate (see --help)" << Qt::endl;
+                        << "'; expected serve, migrate, keygen or receipt (see --help)" << Qt::endl;
         return UsageError;
     }
     if (parser.isSet(statusOption) && command != QLatin1String("migrate")) {

@@ -10,45 +10,21 @@
 #include "json/strictjsonparser.h"
 #include "http/queryreader.h"
 #include "receiptkeys.h"
+#include "receiptsigner.h"
+#include "receiptverifier.h"
 #include "receiptstore.h"
 #include "receipts/signatureencoding.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 namespace llmring {
 
 namespace {
 
-QJsonValue stringMember(const QJsonObject &object, const QString &name)
-{
-    const QJsonValue value = object.value(name);
-    return value.isString() ? value : QJsonValue(QJsonValue::Null);
-}
-
-QHttpServerResponse verification(const QJsonObject &receipt, const QString &reason)
-{
-    QJsonObject body{
-        {QStringLiteral("valid"), reason.isEmpty()},
-        {QStringLiteral("key_id"), stringMember(receipt, QStringLiteral("key_id"))},
-        {QStringLiteral("receipt_id"), stringMember(receipt, QStringLiteral("id"))},
-    };
-    if (!reason.isEmpty())
-        body.insert(QStringLiteral("reason"), reason);
-    return jsonResponse(body);
-}
-
-// The stored receipt as JSON text: its canonical members exactly as verified, with the
-// signature added as the last member, re-encoded as unpadded base64url. The text is
-// spliced rather than re-serialized, so no number or string is written differently.
 QByteArray receiptText(const StoredReceipt &stored)
 {
-    QByteArray text = stored.canonicalMembers;
-    text.chop(1); // the closing brace
-    if (text.size() > 1)
-        text += ',';
-    return text + "\"signature\":\"" + receipts::encodeSignature(stored.signature).toLatin1() + "\"}";
+    return signedReceiptText(stored.canonicalMembers, stored.signature);
 }
 
 QHttpServerResponse rawJsonResponse(const QByteArray &json, StatusCode status = StatusCode::Ok)
@@ -60,13 +36,6 @@ QHttpServerResponse storedResponse(const QString &receiptId, StatusCode status)
 {
     return jsonResponse(QJsonObject{{QStringLiteral("receipt_id"), receiptId}, {QStringLiteral("status"), QStringLiteral("verified")}},
                         status);
-}
-
-// "rcpt_" and 16 random hex digits, from the operating system's generator.
-QString newReceiptId()
-{
-    const quint64 value = QRandomGenerator::system()->generate64();
-    return QStringLiteral("rcpt_%1").arg(value, 16, 16, QLatin1Char('0'));
 }
 
 } // namespace
@@ -109,36 +78,15 @@ QHttpServerResponse ReceiptRoutes::publicKeys(RequestContext &) const
 
 QHttpServerResponse ReceiptRoutes::verify(RequestContext &context) const
 {
-    // The transport rules still apply (413, 415); a body the strict parser rejects is a
-    // malformed receipt, duplicate members included, because its canonical form would be
-    // ambiguous.
+    // The transport rules still apply (413, 415). A body the strict parser rejects is a
+    // malformed receipt, duplicate members included, because its canonical form would
+    // be ambiguous.
     HttpError error;
-    const QByteArray body = context.request.body();
     if (!checkJsonBodyTransport(context.request, m_maxBodyBytes, &error))
         return errorResponse(error);
-    json::ParseError parseError;
-    const std::optional<QJsonValue> parsed = json::parse(body, &parseError);
-    if (!parsed || !parsed->isObject())
-        return verification(QJsonObject(), QStringLiteral("malformed receipt"));
-    const QJsonObject object = parsed->toObject();
-
-    ValidationErrors errors;
-    const std::optional<Receipt> receipt = Receipt::fromJson(object, Receipt::Purpose::Signed, {}, errors);
-    if (!receipt)
-        return verification(object, QStringLiteral("malformed receipt"));
-
-    const auto signature = receipts::decodeSignature(*receipt->signature, nullptr);
-    if (!signature)
-        return verification(object, QStringLiteral("malformed signature"));
-
-    const receipts::VerifyingKey *key = m_keys->keyFor(receipt->keyId);
-    if (!key)
-        return verification(object, QStringLiteral("unknown key_id"));
-
-    const QByteArray message = json::canonicalize(QJsonValue(receipt->members));
-    if (!key->verify(message, *signature))
-        return verification(object, QStringLiteral("bad signature"));
-    return verification(object, QString());
+    const ReceiptVerification result = verifyReceipt(
+        context.request.body(), [this](const QString &keyId) { return m_keys->keyFor(keyId); });
+    return jsonResponse(result.toJson());
 }
 
 QHttpServerResponse ReceiptRoutes::storeReceipt(RequestContext &context) const
@@ -233,17 +181,9 @@ QHttpServerResponse ReceiptRoutes::issueReceipt(RequestContext &context) const
     if (!receipt)
         return errorResponse(HttpError::validation(errors));
 
-    if (receipt->id.isEmpty())
-        receipt->id = newReceiptId();
-    if (receipt->timestamp.isEmpty())
-        receipt->timestamp = Timestamp::now().toRfc3339();
-    receipt->keyId = m_keys->activeKeyId();
-    receipt->members.insert(QStringLiteral("id"), receipt->id);
-    receipt->members.insert(QStringLiteral("timestamp"), receipt->timestamp);
-    receipt->members.insert(QStringLiteral("key_id"), receipt->keyId);
-
-    const QByteArray canonical = json::canonicalize(QJsonValue(receipt->members));
-    const QByteArray signature = m_keys->sign(canonical);
+    const SignedReceipt signedReceipt = signReceipt(*receipt, *m_keys);
+    const QByteArray &canonical = signedReceipt.canonicalMembers;
+    const QByteArray &signature = signedReceipt.signature;
     const Timestamp signedAt = *Timestamp::parse(receipt->timestamp);
     const auto result = ReceiptStore(context.database()).insert(context.projectId, *receipt, canonical, signature, signedAt);
     if (result != ReceiptStore::InsertResult::Created) {

@@ -71,6 +71,21 @@ std::optional<SigningKey> SigningKey::fromBytes(QByteArrayView bytes, QString *e
     return key;
 }
 
+std::optional<SigningKey> SigningKey::generate()
+{
+    if (!ensureSodiumInitialized())
+        return std::nullopt;
+    SigningKey key;
+    std::array<unsigned char, crypto_sign_PUBLICKEYBYTES> publicKey{};
+    crypto_sign_keypair(publicKey.data(), key.m_secretKey.data());
+    return key;
+}
+
+QByteArray SigningKey::seed() const
+{
+    return QByteArray(reinterpret_cast<const char *>(m_secretKey.data()), SeedSize);
+}
+
 SigningKey::SigningKey(SigningKey &&other) noexcept
     : m_secretKey(other.m_secretKey)
 {

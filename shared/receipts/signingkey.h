@@ -35,6 +35,14 @@ public:
     // last 32 bytes must equal the public key derived from the first 32.
     static std::optional<SigningKey> fromBytes(QByteArrayView bytes, QString *error);
 
+    // A new key from libsodium's random generator; std::nullopt only when libsodium
+    // cannot be initialized.
+    static std::optional<SigningKey> generate();
+
+    // The 32-byte seed, for printing a newly generated key once (llmring-server keygen).
+    // The caller owns the copy and should wipe it.
+    QByteArray seed() const;
+
     SigningKey(const SigningKey &) = delete;
     SigningKey &operator=(const SigningKey &) = delete;
     SigningKey(SigningKey &&other) noexcept;
