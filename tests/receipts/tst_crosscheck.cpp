@@ -4,7 +4,12 @@
 // Node, receipts signed in Node verify with llmring-server, and both canonicalize the
 // same documents to the same bytes.
 
+#include "httpclient.h"
 #include "serverprocess.h"
+#include "testdatabase.h"
+#include "testservice.h"
+
+#include "receipts/receiptkeys.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -13,6 +18,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace llmring;
 using namespace llmring::test;
 
 class tst_CrossCheck final : public QObject
@@ -23,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
 
     void serverSignedReceiptVerifiesInNode();
+    void issuedReceiptVerifiesEverywhere();
     void nodeSignedReceiptVerifiesInServer();
     void canonicalFormsMatch_data();
     void canonicalFormsMatch();
@@ -102,6 +109,47 @@ void tst_CrossCheck::serverSignedReceiptVerifiesInNode()
     QCOMPARE(verification.standardOutput.trimmed(), QStringLiteral("valid"));
     QCOMPARE(verification.exitCode, 0);
     QCOMPARE(tamperedVerification.standardOutput.trimmed(), QStringLiteral("invalid"));
+}
+
+// A receipt issued over HTTP, fetched back, verifies with the command line against the
+// service's published keys and with Node against the public key.
+void tst_CrossCheck::issuedReceiptVerifiesEverywhere()
+{
+    const ProcessResult keygen = runServer({QStringLiteral("keygen")});
+    QProcessEnvironment keyEnvironment;
+    for (const QString &line : keygen.standardOutput.split(u'\n', Qt::SkipEmptyParts))
+        keyEnvironment.insert(line.section(u'=', 0, 0), line.section(u'=', 1));
+    TestDatabase database(QStringLiteral("crosscheck"));
+    QVERIFY2(database.isConfigured(), qPrintable(database.error()));
+    Settings settings = database.settings();
+    QString error;
+    settings.receiptKeys = llmring::ReceiptKeys::fromEnvironment(keyEnvironment, &error);
+    QVERIFY2(settings.receiptKeys, qPrintable(error));
+    TestService service;
+    QVERIFY2(service.start(settings, &error), qPrintable(error));
+    HttpClient client(service.baseUrl());
+
+    const HttpResponse issued = client.post(
+        QStringLiteral("/api/v1/receipts/issue"),
+        R"({"model":"openai:gpt-4o","alias":"summarizer","lock_digest":"sha256:3f1c","tokens":{"input":7,"output":9},
+            "cost":{"amount":1e-7,"calculation":"tiny"},"extra":{"z":[0.1,1e21]}})",
+        apiKey("crosscheck-project"));
+    const QString receiptId = issued.json().toObject().value(QStringLiteral("id")).toString();
+    const HttpResponse fetched = client.get(QStringLiteral("/api/v1/receipts/") + receiptId, apiKey("crosscheck-project"));
+    const QString file = writeFile(QStringLiteral("issued.json"), fetched.body);
+    const ProcessResult cli = runServer({QStringLiteral("receipt"), QStringLiteral("verify"), file,
+                                         QStringLiteral("--server"), service.baseUrl().toString()});
+    const ProcessResult node =
+        runNode({QStringLiteral("verify"), file, keyEnvironment.value(QStringLiteral("LLMRING_RECEIPTS_PUBLIC_KEY_B64"))});
+
+    QCOMPARE(issued.status, 201);
+    QCOMPARE(fetched.status, 200);
+    QCOMPARE(fetched.body, issued.body);
+    QCOMPARE(cli.exitCode, 0);
+    QCOMPARE(cli.standardOutput.trimmed(),
+             QStringLiteral("valid: receipt %1 is signed by key %2")
+                 .arg(receiptId, keyEnvironment.value(QStringLiteral("LLMRING_RECEIPTS_KEY_ID"))));
+    QCOMPARE(node.standardOutput.trimmed(), QStringLiteral("valid"));
 }
 
 void tst_CrossCheck::nodeSignedReceiptVerifiesInServer()
