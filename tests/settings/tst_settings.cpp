@@ -136,6 +136,10 @@ void tst_Settings::invalidValue_data()
     QTest::newRow("cors ftp origin") << "LLMRING_CORS_ORIGINS" << "ftp://x";
     QTest::newRow("cors malformed JSON array") << "LLMRING_CORS_ORIGINS" << "[\"http://a.example\",";
     QTest::newRow("cors JSON array of numbers") << "LLMRING_CORS_ORIGINS" << "[1, 2]";
+    QTest::newRow("receipt private key too short") << "LLMRING_RECEIPTS_PRIVATE_KEY_B64" << "c2hvcnQ";
+    QTest::newRow("receipt public key not base64") << "LLMRING_RECEIPTS_PUBLIC_KEY_B64" << "***";
+    QTest::newRow("receipt key id without key") << "LLMRING_RECEIPTS_KEY_ID" << "k_1";
+    QTest::newRow("rotated keys without ids") << "LLMRING_RECEIPTS_ROTATED_PUBLIC_KEYS" << "abc";
 }
 
 void tst_Settings::invalidValue()
