@@ -3,6 +3,7 @@
 #include "receiptstore.h"
 
 #include "database/databaseconnection.h"
+#include "database/conditionbuilder.h"
 #include "database/transaction.h"
 
 #include <QLocale>
@@ -73,37 +74,24 @@ std::optional<StoredReceipt> ReceiptStore::find(const QString &projectId, const 
 QList<StoredReceipt> ReceiptStore::list(const QString &projectId, const ReceiptFilter &filter, qint64 limit,
                                         qint64 offset, qint64 *total)
 {
-    // Fixed fragments, one per filter present; every value is bound, and each shape is
-    // prepared once under its own key.
-    QStringList conditions{QStringLiteral("api_key_id = :project")};
-    QString shape;
-    const auto addCondition = [&](bool present, const QString &condition, QChar code) {
-        if (!present)
-            return;
-        conditions.append(condition);
-        shape.append(code);
+    ConditionBuilder conditions;
+    conditions.add(QStringLiteral("api_key_id = :project"), QStringLiteral(":project"), projectId);
+    const auto postgresText = [](const std::optional<Timestamp> &bound) {
+        return bound ? std::optional<QString>(bound->toPostgresText()) : std::nullopt;
     };
-    addCondition(filter.start.has_value(), QStringLiteral("signed_at >= CAST(:start AS timestamptz)"), u's');
-    addCondition(filter.end.has_value(), QStringLiteral("signed_at < CAST(:end AS timestamptz)"), u'e');
-    addCondition(filter.model.has_value(), QStringLiteral("model = :model"), u'm');
-    addCondition(filter.alias.has_value(), QStringLiteral("alias = :alias"), u'a');
-    const QString where = conditions.join(QStringLiteral(" AND "));
-    const auto bindFilter = [&](QSqlQuery &query) {
-        query.bindValue(QStringLiteral(":project"), projectId);
-        if (filter.start)
-            query.bindValue(QStringLiteral(":start"), filter.start->toPostgresText());
-        if (filter.end)
-            query.bindValue(QStringLiteral(":end"), filter.end->toPostgresText());
-        if (filter.model)
-            query.bindValue(QStringLiteral(":model"), *filter.model);
-        if (filter.alias)
-            query.bindValue(QStringLiteral(":alias"), *filter.alias);
-    };
+    conditions.addIfPresent(postgresText(filter.start), QStringLiteral("signed_at >= CAST(:start AS timestamptz)"),
+                            QStringLiteral(":start"));
+    conditions.addIfPresent(postgresText(filter.end), QStringLiteral("signed_at < CAST(:end AS timestamptz)"),
+                            QStringLiteral(":end"));
+    conditions.addIfPresent(filter.model, QStringLiteral("model = :model"), QStringLiteral(":model"));
+    conditions.addIfPresent(filter.alias, QStringLiteral("alias = :alias"), QStringLiteral(":alias"));
+    const QString where = conditions.where();
+    const QString shape = conditions.shape();
 
     Transaction transaction(m_connection, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     QSqlQuery &count = m_connection.prepared(QStringLiteral("receipts.count.") + shape,
                                              QStringLiteral("SELECT count(*) FROM {{schema}}.receipts WHERE ") + where);
-    bindFilter(count);
+    conditions.bind(count);
     m_connection.exec(count, QStringLiteral("count receipts"));
     *total = count.next() ? count.value(0).toLongLong() : 0;
     count.finish();
@@ -113,7 +101,7 @@ QList<StoredReceipt> ReceiptStore::list(const QString &projectId, const ReceiptF
         QStringLiteral("SELECT canonical_members, encode(signature, 'hex') FROM {{schema}}.receipts WHERE %1"
                        " ORDER BY signed_at DESC, receipt_id DESC LIMIT :limit OFFSET :offset")
             .arg(where));
-    bindFilter(page);
+    conditions.bind(page);
     page.bindValue(QStringLiteral(":limit"), limit);
     page.bindValue(QStringLiteral(":offset"), offset);
     m_connection.exec(page, QStringLiteral("list receipts"));

@@ -4,6 +4,7 @@
 
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
+#include "database/conditionbuilder.h"
 #include "database/transaction.h"
 
 #include <QHash>
@@ -226,49 +227,29 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
 QList<UsageLogRow> UsageStore::list(const QString &projectId, const UsageLogFilter &filter, bool ascending,
                                     qint64 limit, qint64 offset, qint64 *total)
 {
-    // The WHERE clause is assembled from fixed fragments, one per filter present, and
-    // every value is bound. Each shape is prepared once and cached under its own key.
-    QStringList conditions{QStringLiteral("api_key_id = :project")};
-    QString shape;
-    const auto addCondition = [&](bool present, const QString &condition, QChar code) {
-        if (!present)
-            return;
-        conditions.append(condition);
-        shape.append(code);
+    ConditionBuilder conditions;
+    conditions.add(QStringLiteral("api_key_id = :project"), QStringLiteral(":project"), projectId);
+    const auto postgresText = [](const std::optional<Timestamp> &bound) {
+        return bound ? std::optional<QString>(bound->toPostgresText()) : std::nullopt;
     };
-    addCondition(filter.start.has_value(), QStringLiteral("logged_at >= CAST(:start AS timestamptz)"), u's');
-    addCondition(filter.end.has_value(), QStringLiteral("logged_at < CAST(:end AS timestamptz)"), u'e');
-    addCondition(filter.provider.has_value(), QStringLiteral("provider = :provider"), u'p');
-    addCondition(filter.model.has_value(), QStringLiteral("model = :model"), u'm');
-    addCondition(filter.alias.has_value(), QStringLiteral("alias = :alias"), u'a');
-    addCondition(filter.origin.has_value(), QStringLiteral("origin = :origin"), u'o');
-    addCondition(filter.profile.has_value(), QStringLiteral("profile = :profile"), u'f');
-    const QString where = conditions.join(QStringLiteral(" AND "));
-
-    const auto bindFilter = [&](QSqlQuery &query) {
-        query.bindValue(QStringLiteral(":project"), projectId);
-        if (filter.start)
-            query.bindValue(QStringLiteral(":start"), filter.start->toPostgresText());
-        if (filter.end)
-            query.bindValue(QStringLiteral(":end"), filter.end->toPostgresText());
-        if (filter.provider)
-            query.bindValue(QStringLiteral(":provider"), *filter.provider);
-        if (filter.model)
-            query.bindValue(QStringLiteral(":model"), *filter.model);
-        if (filter.alias)
-            query.bindValue(QStringLiteral(":alias"), *filter.alias);
-        if (filter.origin)
-            query.bindValue(QStringLiteral(":origin"), *filter.origin);
-        if (filter.profile)
-            query.bindValue(QStringLiteral(":profile"), *filter.profile);
-    };
+    conditions.addIfPresent(postgresText(filter.start), QStringLiteral("logged_at >= CAST(:start AS timestamptz)"),
+                            QStringLiteral(":start"));
+    conditions.addIfPresent(postgresText(filter.end), QStringLiteral("logged_at < CAST(:end AS timestamptz)"),
+                            QStringLiteral(":end"));
+    conditions.addIfPresent(filter.provider, QStringLiteral("provider = :provider"), QStringLiteral(":provider"));
+    conditions.addIfPresent(filter.model, QStringLiteral("model = :model"), QStringLiteral(":model"));
+    conditions.addIfPresent(filter.alias, QStringLiteral("alias = :alias"), QStringLiteral(":alias"));
+    conditions.addIfPresent(filter.origin, QStringLiteral("origin = :origin"), QStringLiteral(":origin"));
+    conditions.addIfPresent(filter.profile, QStringLiteral("profile = :profile"), QStringLiteral(":profile"));
+    const QString where = conditions.where();
+    const QString shape = conditions.shape();
 
     // The count and the page come from one snapshot, so X-Total-Count matches the rows.
     Transaction transaction(m_connection, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
 
     QSqlQuery &count = m_connection.prepared(QStringLiteral("usage.count.") + shape,
                                              QStringLiteral("SELECT count(*) FROM {{schema}}.usage_logs WHERE ") + where);
-    bindFilter(count);
+    conditions.bind(count);
     m_connection.exec(count, QStringLiteral("count usage logs"));
     *total = count.next() ? count.value(0).toLongLong() : 0;
     count.finish();
@@ -282,7 +263,7 @@ QList<UsageLogRow> UsageStore::list(const QString &projectId, const UsageLogFilt
                        " FROM {{schema}}.usage_logs WHERE %2"
                        " ORDER BY logged_at %3, id %3 LIMIT :limit OFFSET :offset")
             .arg(TimestampColumn, where, direction));
-    bindFilter(page);
+    conditions.bind(page);
     page.bindValue(QStringLiteral(":limit"), limit);
     page.bindValue(QStringLiteral(":offset"), offset);
     m_connection.exec(page, QStringLiteral("list usage logs"));
