@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// One immutable copy of the model registry: provider files merged into the document
+// that GET /registry serves, its filters, its ETag, and model lookup for pricing.
+
+#pragma once
+
+#include <QByteArray>
+#include <QDate>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace llmring {
+
+// A merged registry. Copies share one read-only payload, so a snapshot is cheap to copy
+// and safe to read from several threads once build() has returned it. A
+// default-constructed snapshot is empty: no provider loaded, no version.
+class RegistrySnapshot
+{
+public:
+    // Collects provider files one by one. A provider file that fails to load is skipped
+    // without touching what other files added, so a partial registry can still be served.
+    class Builder
+    {
+    public:
+        void setVersion(const QString &version);
+
+        // Sets the RFC 3339 time of the build. toJson() writes null for generated_at when it is unset.
+        void setGeneratedAt(const QString &generatedAt);
+
+        // Adds the models of one provider file (its "models" object, keyed
+        // "provider:model"), keeping each entry exactly as given. Loading a provider again
+        // replaces its earlier models. Returns false and adds nothing for the provider
+        // when the text is not strict JSON, has no "models" object, or has an entry that
+        // is not an object; *error (may be null) then names the provider and the problem.
+        bool addProviderFile(const QString &provider, const QByteArray &modelsJsonText, QString *error);
+
+        RegistrySnapshot build() const;
+
+    private:
+        struct ProviderFile
+        {
+            QString provider;
+            QJsonObject models;
+            QJsonObject metadata;
+        };
+
+        QString m_version;
+        QString m_generatedAt;
+        QList<ProviderFile> m_files; // in load order, and a later file wins when two share a model key
+    };
+
+    RegistrySnapshot();
+
+    // The registry version a manifest declares: its "version", else "schema_version",
+    // else "updated_at", skipping members that are missing, empty or neither string nor
+    // number. Numbers are written as text ("3", "2.5"). When the manifest is missing,
+    // invalid or declares none of them, returns today's date as "YYYY.MM.DD".
+    static QString versionFromManifest(const QByteArray &manifestText, const QDate &today);
+
+    // The providers to fetch: "openai", "anthropic", "google", then the other keys of the
+    // manifest's "providers" object in sorted order. Keys that are not a plain path
+    // segment (ASCII letters, digits, '_' and '-', not starting with '_' or '-') are
+    // ignored, because each name becomes part of a URL path.
+    static QStringList providersFromManifest(const QByteArray &manifestText);
+
+    // Returns true while no provider file has loaded.
+    bool isEmpty() const;
+
+    QString version() const;
+    QString generatedAt() const;
+
+    // Providers whose file loaded, in load order.
+    QStringList loadedProviders() const;
+
+    // The registry document {"version", "generated_at", "models", "providers"} as compact
+    // JSON, members in key order. A non-empty providers list keeps the models whose key
+    // prefix (before the first ':') or "provider" member is listed, and only those
+    // entries of "providers". A non-empty capabilities list keeps the models for which
+    // every listed capability c has "supports_<c>" or "<c>" equal to true. Names are
+    // compared exactly, so callers trim query values first.
+    QByteArray toJson(const QStringList &providers = {}, const QStringList &capabilities = {}) const;
+
+    // A strong HTTP validator for a response body: the first 32 lowercase hex digits of
+    // its SHA-256, in double quotes. Any change to the body changes the tag, barring a
+    // 128-bit hash collision.
+    static QByteArray etagFor(const QByteArray &body);
+
+    // The model entry for "provider:model". Failing that, the first entry in key order
+    // whose key ends with ":" + model or whose "model_name" is model, preferring entries
+    // of the given provider. std::nullopt when nothing matches.
+    std::optional<QJsonObject> model(const QString &provider, const QString &model) const;
+
+private:
+    struct Data
+    {
+        QString version;
+        QString generatedAt;
+        QJsonObject models;    // "provider:model" -> entry, merged from every loaded file
+        QJsonObject providers; // provider -> metadata object
+        QStringList loadedProviders;
+    };
+
+    explicit RegistrySnapshot(std::shared_ptr<const Data> data);
+
+    std::shared_ptr<const Data> m_data;
+};
+
+} // namespace llmring
