@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "core/timestamp.h"
+
 #include <QList>
 #include <QSqlQuery>
 #include <QString>
@@ -25,6 +27,13 @@ public:
     {
         if (value)
             add(fragment, placeholder, QVariant::fromValue(*value));
+    }
+
+    // A time bound is bound as PostgreSQL timestamptz text, which keeps microseconds.
+    void addIfPresent(const std::optional<Timestamp> &bound, const QString &fragment, const QString &placeholder)
+    {
+        if (bound)
+            add(fragment, placeholder, bound->toPostgresText());
     }
 
     QString where() const;

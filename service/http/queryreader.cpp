@@ -98,4 +98,10 @@ std::optional<Timestamp> QueryReader::endBound(const QString &name)
     return isDateOnly ? parsed->addDays(1) : parsed->addMicroseconds(1);
 }
 
+void QueryReader::checkStartBeforeEnd(const std::optional<Timestamp> &start, const std::optional<Timestamp> &end)
+{
+    if (start && end && *start >= *end)
+        addError(QStringLiteral("start_date"), QStringLiteral("must be before end_date"), ErrorType::ValueError);
+}
+
 } // namespace llmring

@@ -33,6 +33,10 @@ public:
     // is added. A plain date includes that whole day, so the next midnight is returned.
     std::optional<Timestamp> endBound(const QString &name);
 
+    // Adds the "start_date must be before end_date" error when both bounds are given
+    // and the range they make is empty.
+    void checkStartBeforeEnd(const std::optional<Timestamp> &start, const std::optional<Timestamp> &end);
+
     ValidationErrors &errors() { return m_errors; }
 
 private:

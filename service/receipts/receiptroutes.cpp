@@ -137,10 +137,7 @@ QHttpServerResponse ReceiptRoutes::listReceipts(RequestContext &context) const
     filter.end = query.endBound(QStringLiteral("end_date"));
     filter.model = query.text(QStringLiteral("model"));
     filter.alias = query.text(QStringLiteral("alias"));
-    if (filter.start && filter.end && *filter.start >= *filter.end) {
-        errors.add(QJsonArray{QStringLiteral("query"), QStringLiteral("start_date")},
-                   QStringLiteral("must be before end_date"), ErrorType::ValueError);
-    }
+    query.checkStartBeforeEnd(filter.start, filter.end);
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
 

@@ -76,12 +76,9 @@ QList<StoredReceipt> ReceiptStore::list(const QString &projectId, const ReceiptF
 {
     ConditionBuilder conditions;
     conditions.add(QStringLiteral("api_key_id = :project"), QStringLiteral(":project"), projectId);
-    const auto postgresText = [](const std::optional<Timestamp> &bound) {
-        return bound ? std::optional<QString>(bound->toPostgresText()) : std::nullopt;
-    };
-    conditions.addIfPresent(postgresText(filter.start), QStringLiteral("signed_at >= CAST(:start AS timestamptz)"),
+    conditions.addIfPresent(filter.start, QStringLiteral("signed_at >= CAST(:start AS timestamptz)"),
                             QStringLiteral(":start"));
-    conditions.addIfPresent(postgresText(filter.end), QStringLiteral("signed_at < CAST(:end AS timestamptz)"),
+    conditions.addIfPresent(filter.end, QStringLiteral("signed_at < CAST(:end AS timestamptz)"),
                             QStringLiteral(":end"));
     conditions.addIfPresent(filter.model, QStringLiteral("model = :model"), QStringLiteral(":model"));
     conditions.addIfPresent(filter.alias, QStringLiteral("alias = :alias"), QStringLiteral(":alias"));

@@ -115,10 +115,7 @@ QHttpServerResponse UsageRoutes::listLogs(RequestContext &context) const
     filter.alias = query.text(QStringLiteral("alias"));
     filter.origin = query.text(QStringLiteral("origin"));
     filter.profile = query.text(QStringLiteral("profile"));
-    if (filter.start && filter.end && *filter.start >= *filter.end) {
-        errors.add(QJsonArray{QStringLiteral("query"), QStringLiteral("start_date")},
-                   QStringLiteral("must be before end_date"), ErrorType::ValueError);
-    }
+    query.checkStartBeforeEnd(filter.start, filter.end);
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
 

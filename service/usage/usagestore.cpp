@@ -229,12 +229,9 @@ QList<UsageLogRow> UsageStore::list(const QString &projectId, const UsageLogFilt
 {
     ConditionBuilder conditions;
     conditions.add(QStringLiteral("api_key_id = :project"), QStringLiteral(":project"), projectId);
-    const auto postgresText = [](const std::optional<Timestamp> &bound) {
-        return bound ? std::optional<QString>(bound->toPostgresText()) : std::nullopt;
-    };
-    conditions.addIfPresent(postgresText(filter.start), QStringLiteral("logged_at >= CAST(:start AS timestamptz)"),
+    conditions.addIfPresent(filter.start, QStringLiteral("logged_at >= CAST(:start AS timestamptz)"),
                             QStringLiteral(":start"));
-    conditions.addIfPresent(postgresText(filter.end), QStringLiteral("logged_at < CAST(:end AS timestamptz)"),
+    conditions.addIfPresent(filter.end, QStringLiteral("logged_at < CAST(:end AS timestamptz)"),
                             QStringLiteral(":end"));
     conditions.addIfPresent(filter.provider, QStringLiteral("provider = :provider"), QStringLiteral(":provider"));
     conditions.addIfPresent(filter.model, QStringLiteral("model = :model"), QStringLiteral(":model"));
