@@ -8,7 +8,7 @@ wrk.body = '{"provider":"openai","model":"gpt-4o","input_tokens":1200,"output_to
     .. '"cached_input_tokens":200,"cost":0.00625,"alias":"summarizer","origin":"bench",'
     .. '"metadata":{"finish_reason":"stop"}}'
 
--- Counts non-2xx answers, which wrk reports separately from socket errors.
+-- Counts non-2xx responses, which wrk reports separately from socket errors.
 local failures = 0
 function response(status, headers, body)
     if status ~= 201 then

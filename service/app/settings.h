@@ -31,7 +31,7 @@ struct Settings
     int idleTimeoutSeconds = 60;
     int maxConnections = 1024;
     QString logLevel = QStringLiteral("info");
-    // Never null; without LLMRING_RECEIPTS_* variables it holds no key.
+    // Never null; without LLMRING_RECEIPTS_* variables it contains no key.
     std::shared_ptr<const ReceiptKeys> receiptKeys = std::make_shared<ReceiptKeys>();
 
     // The configuration from `environment`, or std::nullopt with *error naming the

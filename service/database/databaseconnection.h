@@ -59,7 +59,7 @@ public:
 
     // Thread-safe: shuts the connection's socket down, so that a statement blocked on a
     // database that hangs (rather than refusing) returns with an error at once. Used at
-    // shutdown; the owning thread then sees the connection as broken and closes it.
+    // shutdown. The owning thread then finds the connection broken and closes it.
     void interrupt();
 
     QString expandSchema(const QString &sqlTemplate) const;

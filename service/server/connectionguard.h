@@ -19,13 +19,13 @@ namespace llmring {
 
 // Owns the framing of one connection. QHttpServer 6.4 buffers any body whole, has no
 // timeouts, ignores `Connection: close` and accepts conflicting `Content-Length`
-// headers, so the guard reads the socket first (its readyRead slot is connected before
-// QHttpServer's) and hands QHttpServer exactly one complete, validated request at a
-// time. It does so by putting the request's bytes back into the socket's read buffer,
-// from where QHttpServer's slot, which runs next, reads them.
+// headers. So the guard reads the socket first, because its readyRead slot is connected
+// before QHttpServer's, and hands QHttpServer exactly one complete, validated request at
+// a time. It puts the request's bytes back into the socket's read buffer, from where
+// QHttpServer's slot, which runs next, reads them.
 //
-// Rejected requests get a JSON error (400, 408, 413, 417, 431, 505) and the connection
-// is closed. Requests wait in order, so pipelined responses stay in order.
+// Rejected requests get a JSON error (400, 408, 413, 417, 431, 501, 505) and the
+// connection is closed. Requests wait in order, so pipelined responses stay in order.
 class ConnectionGuard final : public QObject
 {
     Q_OBJECT

@@ -155,9 +155,9 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
 {
     // One snapshot and one scan: the rows are grouped once by (period, model, origin,
     // alias), a few thousand groups even for a million rows, and every figure comes from
-    // those groups. Custom plans, because the best plan depends on how many rows the
-    // project has; no JIT, whose compilation costs more than these queries save; UTC, so
-    // that date_trunc cuts periods at UTC midnight.
+    // those groups. Plans are custom because the best one depends on how many rows the
+    // project has. JIT is off because its compilation costs more than it saves here. The
+    // time zone is UTC so that date_trunc cuts periods at UTC midnight.
     Transaction transaction(m_connection, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
                                                          " SET LOCAL plan_cache_mode = force_custom_plan;"
                                                          " SET LOCAL jit = off;"

@@ -554,7 +554,7 @@ void tst_ConnectionGuard::lowercaseMethodAnswered()
     QCOMPARE(response.header("X-Request-Id"), QByteArray("lowercase"));
 }
 
-// An answer to HEAD must end with its headers: QHttpServer 6.4 would write a body,
+// A response to HEAD must end with its headers: QHttpServer 6.4 would write a body,
 // which a client reusing the connection takes for the start of the next response.
 void tst_ConnectionGuard::headAnsweredWithoutBody()
 {

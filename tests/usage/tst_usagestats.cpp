@@ -527,7 +527,7 @@ void tst_UsageStats::startAfterEnd()
 
     const HttpResponse response = m_client->get(statsPath(startDate, endDate, QString()), apiKey(KeyA));
 
-    // Without end_date, the message says which end the start was compared with.
+    // Without end_date, the message names the end the start was compared with.
     const QString message = endDate.isEmpty() ? QStringLiteral("must be before end_date, which defaults to now")
                                               : QStringLiteral("must be before end_date");
     QCOMPARE(response.status, 422);
