@@ -13,6 +13,8 @@
 #include "meta/healthmonitor.h"
 #include "meta/metaroutes.h"
 #include "receipts/receiptroutes.h"
+#include "registry/registryclient.h"
+#include "registry/registryroutes.h"
 #include "usage/usageroutes.h"
 
 #include <QHttpServerResponder>
@@ -49,9 +51,11 @@ Service::Service(const ServiceOptions &options)
     , m_router(std::make_unique<Router>())
     , m_cors(std::make_unique<CorsPolicy>(options.settings.corsOrigins))
     , m_health(std::make_unique<HealthMonitor>(options.settings.database, options.settings.schema))
+    , m_registry(std::make_unique<RegistryClient>(options.settings.registry))
     , m_metaRoutes(std::make_unique<MetaRoutes>(*m_health))
-    , m_usageRoutes(std::make_unique<UsageRoutes>(options.settings.maxBodyBytes))
+    , m_usageRoutes(std::make_unique<UsageRoutes>(options.settings.maxBodyBytes, *m_registry))
     , m_receiptRoutes(std::make_unique<ReceiptRoutes>(options.settings.receiptKeys, options.settings.maxBodyBytes))
+    , m_registryRoutes(std::make_unique<RegistryRoutes>(*m_registry))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
@@ -59,6 +63,7 @@ Service::Service(const ServiceOptions &options)
         m_metaRoutes->registerDocumentationRoutes(*m_router);
     m_usageRoutes->registerOn(*m_router);
     m_receiptRoutes->registerOn(*m_router);
+    m_registryRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

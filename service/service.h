@@ -17,6 +17,8 @@ class HealthMonitor;
 class MetaRoutes;
 class PerThreadConnectionProvider;
 class ReceiptRoutes;
+class RegistryClient;
+class RegistryRoutes;
 class Router;
 class UsageRoutes;
 
@@ -60,6 +62,8 @@ public:
 
     const Router &router() const { return *m_router; }
     const Settings &settings() const { return m_settings; }
+    // The registry copy that GET /registry serves and that prices usage logs.
+    RegistryClient &registry() { return *m_registry; }
 
 private:
     explicit Service(const ServiceOptions &options);
@@ -68,9 +72,11 @@ private:
     std::unique_ptr<Router> m_router;
     std::unique_ptr<CorsPolicy> m_cors;
     std::unique_ptr<HealthMonitor> m_health;
+    std::unique_ptr<RegistryClient> m_registry;
     std::unique_ptr<MetaRoutes> m_metaRoutes;
     std::unique_ptr<UsageRoutes> m_usageRoutes;
     std::unique_ptr<ReceiptRoutes> m_receiptRoutes;
+    std::unique_ptr<RegistryRoutes> m_registryRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

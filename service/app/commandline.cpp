@@ -7,6 +7,7 @@
 #include "database/migrator.h"
 #include "logsetup.h"
 #include "receiptcommands.h"
+#include "repricecommand.h"
 #include "server/signalwatcher.h"
 #include "server/standaloneserver.h"
 #include "service.h"
@@ -129,12 +130,14 @@ int runCommandLine(const QStringList &arguments)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "LLMRing Server: records LLM usage and cost per project and serves usage statistics and logs.\n"
+        "LLMRing Server: records LLM usage and cost per project, signs receipts and proxies the model registry.\n"
         "\n"
         "Commands:\n"
         "  serve             apply pending migrations, then serve the HTTP API (default)\n"
         "  migrate           apply pending migrations and exit\n"
         "  migrate --status  list migrations and whether each is applied\n"
+        "  reprice --since DATE [--dry-run]\n"
+        "                    price usage logs stored as unpriced since DATE from the registry\n"
         "  keygen            print a new receipt signing key pair as LLMRING_RECEIPTS_* lines\n"
         "  receipt canonicalize FILE\n"
         "                    print the RFC 8785 form of a receipt's signed members\n"
@@ -147,7 +150,7 @@ int runCommandLine(const QStringList &arguments)
         "the options below override them."));
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default) or migrate"),
+    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("serve (default), or another command above"),
                                  QStringLiteral("[command]"));
     const QCommandLineOption hostOption(QStringLiteral("host"),
                                         QStringLiteral("Address to listen on (LLMRING_HOST, default 127.0.0.1)."),
@@ -164,6 +167,15 @@ int runCommandLine(const QStringList &arguments)
         QStringLiteral("name"));
     const QCommandLineOption statusOption(QStringLiteral("status"),
                                           QStringLiteral("With migrate: list migrations instead of applying them."));
+    const QCommandLineOption sinceOption(
+        QStringLiteral("since"), QStringLiteral("With reprice: the first day (YYYY-MM-DD) or time (RFC 3339) to price."),
+        QStringLiteral("date"));
+    const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
+                                          QStringLiteral("With reprice: report what would change, change nothing."));
+    const QCommandLineOption registryOption(
+        QStringLiteral("registry-url"),
+        QStringLiteral("Model registry base URL: http, https or file (LLMRING_REGISTRY_BASE_URL)."),
+        QStringLiteral("url"));
     const QCommandLineOption publicKeyOption(
         QStringLiteral("public-key"), QStringLiteral("With receipt verify: the Ed25519 public key (base64 or base64url)."),
         QStringLiteral("key"));
@@ -178,8 +190,8 @@ int runCommandLine(const QStringList &arguments)
         QStringLiteral("server"),
         QStringLiteral("With receipt verify: a service whose /receipts/public-keys.json lists the keys."),
         QStringLiteral("url"));
-    parser.addOptions({hostOption, portOption, databaseOption, schemaOption, statusOption, publicKeyOption,
-                       keyIdOption, jwksOption, serverOption});
+    parser.addOptions({hostOption, portOption, databaseOption, schemaOption, registryOption, statusOption, sinceOption,
+                       dryRunOption, publicKeyOption, keyIdOption, jwksOption, serverOption});
     // parse() rather than process(), which exits with status 1 on a usage error.
     if (!parser.parse(arguments)) {
         standardError() << "llmring-server: " << parser.errorText() << " (see --help)" << Qt::endl;
@@ -215,13 +227,22 @@ int runCommandLine(const QStringList &arguments)
                                  QProcessEnvironment::systemEnvironment(), standardOutput(), standardError());
     }
 
-    if (positional.size() > 1 || (command != QLatin1String("serve") && command != QLatin1String("migrate"))) {
+    static const QStringList databaseCommands{QStringLiteral("serve"), QStringLiteral("migrate"),
+                                              QStringLiteral("reprice")};
+    if (positional.size() > 1 || !databaseCommands.contains(command)) {
         standardError() << "llmring-server: unknown command '" << positional.join(u' ')
-                        << "'; expected serve, migrate, keygen or receipt (see --help)" << Qt::endl;
+                        << "'; expected serve, migrate, reprice, keygen or receipt (see --help)" << Qt::endl;
         return UsageError;
     }
     if (parser.isSet(statusOption) && command != QLatin1String("migrate")) {
         standardError() << "llmring-server: --status goes with the migrate command" << Qt::endl;
+        return UsageError;
+    }
+    const bool isReprice = command == QLatin1String("reprice");
+    if (isReprice != parser.isSet(sinceOption) || (parser.isSet(dryRunOption) && !isReprice)) {
+        standardError() << (isReprice ? "llmring-server: reprice needs --since DATE, such as --since 2025-08-01"
+                                      : "llmring-server: --since and --dry-run go with the reprice command")
+                        << Qt::endl;
         return UsageError;
     }
 
@@ -233,7 +254,9 @@ int runCommandLine(const QStringList &arguments)
         && (!parser.isSet(databaseOption)
             || settings->setDatabaseUrl(parser.value(databaseOption), QStringLiteral("--database-url"), &error))
         && (!parser.isSet(schemaOption)
-            || settings->setSchema(parser.value(schemaOption), QStringLiteral("--schema"), &error));
+            || settings->setSchema(parser.value(schemaOption), QStringLiteral("--schema"), &error))
+        && (!parser.isSet(registryOption)
+            || settings->setRegistryBaseUrl(parser.value(registryOption), QStringLiteral("--registry-url"), &error));
     if (!overridesValid) {
         standardError() << "llmring-server: " << error << Qt::endl;
         return UsageError;
@@ -242,6 +265,9 @@ int runCommandLine(const QStringList &arguments)
 
     if (command == QLatin1String("migrate"))
         return parser.isSet(statusOption) ? printMigrationStatus(*settings) : migrate(*settings);
+    if (isReprice)
+        return runReprice(*settings, parser.value(sinceOption), parser.isSet(dryRunOption), standardOutput(),
+                          standardError());
     return serve(*application, *settings);
 }
 

@@ -126,6 +126,38 @@ bool Settings::setSchema(const QString &value, const QString &setting, QString *
     return true;
 }
 
+bool Settings::setRegistryBaseUrl(const QString &value, const QString &setting, QString *error)
+{
+    const QString trimmed = value.trimmed();
+    QUrl url = trimmed.startsWith(u'/') ? QUrl::fromLocalFile(trimmed) : QUrl(trimmed, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    // The URL may carry a mirror's password, so only its scheme and host are named.
+    if (!url.isValid() || !url.query().isEmpty() || url.hasFragment()) {
+        *error = QStringLiteral("%1 is invalid: expected an http, https or file URL such as "
+                                "https://llmring.github.io/registry/").arg(setting);
+        return false;
+    }
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("file")) {
+        *error = QStringLiteral("%1 is invalid: the scheme must be http, https or file, not \"%2\"")
+                     .arg(setting, scheme);
+        return false;
+    }
+    if (scheme != QLatin1String("file") && url.host().isEmpty()) {
+        *error = QStringLiteral("%1 is invalid: an %2 URL needs a host").arg(setting, scheme);
+        return false;
+    }
+    if (scheme == QLatin1String("file") && !url.path().startsWith(u'/')) {
+        *error = QStringLiteral("%1 is invalid: a file URL needs an absolute path, as in file:///srv/registry/")
+                     .arg(setting);
+        return false;
+    }
+    // Files are found relative to the base, so it names a folder.
+    if (!url.path().endsWith(u'/'))
+        url.setPath(url.path() + u'/');
+    registry.baseUrl = url;
+    return true;
+}
+
 std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &environment, QString *error)
 {
     Settings settings;
@@ -171,6 +203,29 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
     settings.headerTimeoutSeconds = int(headerTimeout);
     settings.idleTimeoutSeconds = int(idleTimeout);
     settings.maxConnections = int(maxConnections);
+
+    if (environment.contains(QStringLiteral("LLMRING_REGISTRY_BASE_URL"))
+        && !settings.setRegistryBaseUrl(environment.value(QStringLiteral("LLMRING_REGISTRY_BASE_URL")),
+                                        QStringLiteral("LLMRING_REGISTRY_BASE_URL"), error)) {
+        return std::nullopt;
+    }
+    qint64 cacheTtl = settings.registry.cacheTtl.count();
+    qint64 registryTimeout = settings.registry.fetchTimeout.count();
+    if (!readInteger(environment, QStringLiteral("LLMRING_CACHE_TTL"), 1, 7 * 86400, &cacheTtl, error)
+        || !readInteger(environment, QStringLiteral("LLMRING_REGISTRY_TIMEOUT"), 1, 300, &registryTimeout, error)) {
+        return std::nullopt;
+    }
+    settings.registry.cacheTtl = std::chrono::seconds(cacheTtl);
+    settings.registry.fetchTimeout = std::chrono::seconds(registryTimeout);
+    const QString redisUrl = environment.value(QStringLiteral("LLMRING_REDIS_URL")).trimmed();
+    if (!redisUrl.isEmpty()) {
+        QString problem;
+        settings.registry.redis = RedisConfig::fromUrl(redisUrl, &problem);
+        if (!settings.registry.redis) {
+            *error = QStringLiteral("LLMRING_REDIS_URL is invalid: %1").arg(problem);
+            return std::nullopt;
+        }
+    }
 
     if (environment.contains(QStringLiteral("LLMRING_CORS_ORIGINS"))) {
         const QString value = environment.value(QStringLiteral("LLMRING_CORS_ORIGINS"));
@@ -227,12 +282,16 @@ QString Settings::summary() const
                             receiptKeys->canSign() ? QStringLiteral("signs and verifies")
                                                    : QStringLiteral("verifies only"));
     }
-    return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6, %7")
+    const QString registrySource = registry.baseUrl.toDisplayString(QUrl::RemovePassword)
+        + (registry.redis ? QStringLiteral(" shared through ") + registry.redis->redacted() : QString());
+    return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6, %7, "
+                          "registry %8 (cache TTL %9 s)")
         .arg(host.toString())
         .arg(port)
         .arg(database.redacted(), schema)
         .arg(effectiveWorkers())
-        .arg(corsOrigins.join(u','), receipts);
+        .arg(corsOrigins.join(u','), receipts, registrySource)
+        .arg(registry.cacheTtl.count());
 }
 
 } // namespace llmring

@@ -5,6 +5,7 @@
 
 #include "database/databaseconfig.h"
 #include "receipts/receiptkeys.h"
+#include "registry/registrysettings.h"
 #include "server/guardsettings.h"
 
 #include <QHostAddress>
@@ -33,6 +34,7 @@ struct Settings
     QString logLevel = QStringLiteral("info");
     // Never null; without LLMRING_RECEIPTS_* variables it contains no key.
     std::shared_ptr<const ReceiptKeys> receiptKeys = std::make_shared<ReceiptKeys>();
+    RegistrySettings registry;
 
     // The configuration from `environment`, or std::nullopt with *error naming the
     // variable and what is wrong with its value.
@@ -44,6 +46,8 @@ struct Settings
     bool setPort(const QString &value, const QString &setting, QString *error);
     bool setDatabaseUrl(const QString &value, const QString &setting, QString *error);
     bool setSchema(const QString &value, const QString &setting, QString *error);
+    // An http, https or file URL, or an absolute path; a trailing '/' is added.
+    bool setRegistryBaseUrl(const QString &value, const QString &setting, QString *error);
 
     // The worker loop count after applying the default and the pool-size cap.
     int effectiveWorkers() const;

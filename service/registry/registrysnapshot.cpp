@@ -6,6 +6,7 @@
 #include "json/strictjsonparser.h"
 
 #include <QCryptographicHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonValue>
 #include <QLocale>
@@ -131,39 +132,61 @@ bool RegistrySnapshot::Builder::addProviderFile(const QString &provider, const Q
             return fail(QStringLiteral("has a model \"%1\" that is not a JSON object").arg(it.key()));
     }
 
-    ProviderFile loaded{provider, modelObject, providerMetadata(provider, file)};
-    for (ProviderFile &existing : m_files) {
-        if (existing.provider == provider) {
-            existing = std::move(loaded);
-            if (error)
-                error->clear();
-            return true;
-        }
-    }
-    m_files.append(std::move(loaded));
+    addFile(ProviderFile{provider, modelObject, providerMetadata(provider, file)});
     if (error)
         error->clear();
     return true;
 }
 
+bool RegistrySnapshot::Builder::carryOver(const RegistrySnapshot &previous, const QString &provider)
+{
+    for (const ProviderFile &file : previous.m_data->files) {
+        if (file.provider == provider) {
+            addFile(file);
+            return true;
+        }
+    }
+    return false;
+}
+
+void RegistrySnapshot::Builder::addFile(ProviderFile file)
+{
+    for (ProviderFile &existing : m_files) {
+        if (existing.provider == file.provider) {
+            existing = std::move(file);
+            return;
+        }
+    }
+    m_files.append(std::move(file));
+}
+
 RegistrySnapshot RegistrySnapshot::Builder::build() const
 {
-    auto data = std::make_shared<Data>();
-    data->version = m_version;
-    data->generatedAt = m_generatedAt;
+    return fromFiles(m_version, m_generatedAt, m_files);
+}
 
-    for (const ProviderFile &file : m_files) {
+RegistrySnapshot RegistrySnapshot::fromFiles(const QString &version, const QString &generatedAt,
+                                             const QList<ProviderFile> &files)
+{
+    auto data = std::make_shared<Data>();
+    data->version = version;
+    data->generatedAt = generatedAt;
+    data->files = files;
+
+    for (const ProviderFile &file : files) {
         for (auto it = file.models.begin(); it != file.models.end(); ++it)
             data->models.insert(it.key(), it.value());
         data->providers.insert(file.provider, file.metadata);
         data->loadedProviders.append(file.provider);
     }
 
+    data->document = documentOf(*data, {}, {});
+    data->etag = etagFor(data->document);
     return RegistrySnapshot(std::move(data));
 }
 
 RegistrySnapshot::RegistrySnapshot()
-    : m_data(std::make_shared<const Data>())
+    : RegistrySnapshot(fromFiles(QString(), QString(), {}))
 {
 }
 
@@ -226,8 +249,64 @@ QStringList RegistrySnapshot::loadedProviders() const
 
 QByteArray RegistrySnapshot::toJson(const QStringList &providers, const QStringList &capabilities) const
 {
+    if (providers.isEmpty() && capabilities.isEmpty())
+        return m_data->document;
+    return documentOf(*m_data, providers, capabilities);
+}
+
+QByteArray RegistrySnapshot::etag() const
+{
+    return m_data->etag;
+}
+
+QByteArray RegistrySnapshot::toCacheText() const
+{
+    QJsonArray files;
+    for (const ProviderFile &file : m_data->files) {
+        files.append(QJsonObject{{QStringLiteral("provider"), file.provider},
+                                 {QStringLiteral("models"), file.models},
+                                 {QStringLiteral("metadata"), file.metadata}});
+    }
+    const QJsonObject cache{{QStringLiteral("version"), m_data->version},
+                            {QStringLiteral("generated_at"), m_data->generatedAt},
+                            {QStringLiteral("files"), files}};
+    return QJsonDocument(cache).toJson(QJsonDocument::Compact);
+}
+
+std::optional<RegistrySnapshot> RegistrySnapshot::fromCacheText(const QByteArray &text)
+{
+    const std::optional<QJsonObject> cache = parseObject(text);
+    if (!cache)
+        return std::nullopt;
+    const QJsonValue version = cache->value(QStringLiteral("version"));
+    const QJsonValue generatedAt = cache->value(QStringLiteral("generated_at"));
+    const QJsonValue files = cache->value(QStringLiteral("files"));
+    if (!version.isString() || !generatedAt.isString() || !files.isArray())
+        return std::nullopt;
+
+    QList<ProviderFile> loaded;
+    for (const QJsonValue &value : files.toArray()) {
+        const QJsonObject file = value.toObject();
+        const QJsonValue provider = file.value(QStringLiteral("provider"));
+        const QJsonValue models = file.value(QStringLiteral("models"));
+        const QJsonValue metadata = file.value(QStringLiteral("metadata"));
+        if (!provider.isString() || !models.isObject() || !metadata.isObject())
+            return std::nullopt;
+        const QJsonObject modelObject = models.toObject();
+        for (auto it = modelObject.begin(); it != modelObject.end(); ++it) {
+            if (!it.value().isObject())
+                return std::nullopt;
+        }
+        loaded.append(ProviderFile{provider.toString(), modelObject, metadata.toObject()});
+    }
+    return fromFiles(version.toString(), generatedAt.toString(), loaded);
+}
+
+QByteArray RegistrySnapshot::documentOf(const Data &data, const QStringList &providers,
+                                        const QStringList &capabilities)
+{
     QJsonObject models;
-    for (auto it = m_data->models.begin(); it != m_data->models.end(); ++it) {
+    for (auto it = data.models.begin(); it != data.models.end(); ++it) {
         const QJsonObject entry = it.value().toObject();
         if (!providers.isEmpty() && !matchesProviders(it.key(), entry, providers))
             continue;
@@ -236,19 +315,19 @@ QByteArray RegistrySnapshot::toJson(const QStringList &providers, const QStringL
         models.insert(it.key(), entry);
     }
 
-    QJsonObject providerEntries = m_data->providers;
+    QJsonObject providerEntries = data.providers;
     if (!providers.isEmpty()) {
         providerEntries = {};
-        for (auto it = m_data->providers.begin(); it != m_data->providers.end(); ++it) {
+        for (auto it = data.providers.begin(); it != data.providers.end(); ++it) {
             if (providers.contains(it.key()))
                 providerEntries.insert(it.key(), it.value());
         }
     }
 
     const QJsonObject document{
-        {QStringLiteral("version"), m_data->version},
+        {QStringLiteral("version"), data.version},
         {QStringLiteral("generated_at"),
-         m_data->generatedAt.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(m_data->generatedAt)},
+         data.generatedAt.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(data.generatedAt)},
         {QStringLiteral("models"), models},
         {QStringLiteral("providers"), providerEntries},
     };
@@ -267,24 +346,12 @@ std::optional<QJsonObject> RegistrySnapshot::model(const QString &provider, cons
         return std::nullopt;
 
     const QJsonObject &models = m_data->models;
-    const QString exactKey = provider + u':' + model;
-    if (models.contains(exactKey))
-        return models.value(exactKey).toObject();
-
-    const QString keySuffix = u':' + model;
-    std::optional<QJsonObject> otherProviderMatch;
-    for (auto it = models.begin(); it != models.end(); ++it) {
-        const QJsonObject entry = it.value().toObject();
-        const bool matches = it.key().endsWith(keySuffix)
-            || entry.value(QStringLiteral("model_name")) == QJsonValue(model);
-        if (!matches)
-            continue;
-        if (keyPrefix(it.key()) == provider)
-            return entry;
-        if (!otherProviderMatch)
-            otherProviderMatch = entry;
+    for (const QString &key : {provider + u':' + model, model}) {
+        const auto found = models.constFind(key);
+        if (found != models.constEnd())
+            return found.value().toObject();
     }
-    return otherProviderMatch;
+    return std::nullopt;
 }
 
 } // namespace llmring

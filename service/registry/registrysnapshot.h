@@ -22,6 +22,14 @@ namespace llmring {
 // default-constructed snapshot is empty: no provider loaded, no version.
 class RegistrySnapshot
 {
+    // One provider's models.json as loaded: its models and its "providers" entry.
+    struct ProviderFile
+    {
+        QString provider;
+        QJsonObject models;
+        QJsonObject metadata;
+    };
+
 public:
     // Collects provider files one by one. A provider file that fails to load is skipped
     // without touching what other files added, so a partial registry can still be served.
@@ -40,15 +48,15 @@ public:
         // is not an object; *error (may be null) then names the provider and the problem.
         bool addProviderFile(const QString &provider, const QByteArray &modelsJsonText, QString *error);
 
+        // Adds the models `previous` holds for `provider`, as it loaded them, so that a
+        // provider whose refresh failed keeps its last good copy. Returns false and
+        // adds nothing when `previous` never loaded that provider.
+        bool carryOver(const RegistrySnapshot &previous, const QString &provider);
+
         RegistrySnapshot build() const;
 
     private:
-        struct ProviderFile
-        {
-            QString provider;
-            QJsonObject models;
-            QJsonObject metadata;
-        };
+        void addFile(ProviderFile file);
 
         QString m_version;
         QString m_generatedAt;
@@ -56,6 +64,9 @@ public:
     };
 
     RegistrySnapshot();
+
+    // The snapshot written by toCacheText(), or std::nullopt when the text is not one.
+    static std::optional<RegistrySnapshot> fromCacheText(const QByteArray &text);
 
     // The registry version a manifest declares: its "version", else "schema_version",
     // else "updated_at", skipping members that are missing, empty or neither string nor
@@ -84,16 +95,25 @@ public:
     // entries of "providers". A non-empty capabilities list keeps the models for which
     // every listed capability c has "supports_<c>" or "<c>" equal to true. Names are
     // compared exactly, so callers trim query values first.
+    // Without filters the document is built once, when the snapshot is.
     QByteArray toJson(const QStringList &providers = {}, const QStringList &capabilities = {}) const;
+
+    // The unfiltered toJson() body's ETag, computed once.
+    QByteArray etag() const;
+
+    // Every loaded provider file with the version and build time, as compact JSON, for
+    // a shared cache that other instances read back with fromCacheText().
+    QByteArray toCacheText() const;
 
     // A strong HTTP validator for a response body: the first 32 lowercase hex digits of
     // its SHA-256, in double quotes. Any change to the body changes the tag, barring a
     // 128-bit hash collision.
     static QByteArray etagFor(const QByteArray &body);
 
-    // The model entry for "provider:model". Failing that, the first entry in key order
-    // whose key ends with ":" + model or whose "model_name" is model, preferring entries
-    // of the given provider. std::nullopt when nothing matches.
+    // The model entry for the key "provider:model", else for the key `model` itself
+    // (so "openai:gpt-4o" sent as the model name also matches); std::nullopt when
+    // neither key exists. A bare name is never matched against another provider's
+    // models, because their prices need not be the same.
     std::optional<QJsonObject> model(const QString &provider, const QString &model) const;
 
 private:
@@ -101,10 +121,17 @@ private:
     {
         QString version;
         QString generatedAt;
-        QJsonObject models;    // "provider:model" -> entry, merged from every loaded file
-        QJsonObject providers; // provider -> metadata object
+        QList<ProviderFile> files; // in load order
+        QJsonObject models;        // "provider:model" -> entry, merged from every loaded file
+        QJsonObject providers;     // provider -> metadata object
         QStringList loadedProviders;
+        QByteArray document;       // toJson() without filters
+        QByteArray etag;           // etagFor(document)
     };
+
+    static RegistrySnapshot fromFiles(const QString &version, const QString &generatedAt,
+                                      const QList<ProviderFile> &files);
+    static QByteArray documentOf(const Data &data, const QStringList &providers, const QStringList &capabilities);
 
     explicit RegistrySnapshot(std::shared_ptr<const Data> data);
 

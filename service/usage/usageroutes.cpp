@@ -7,11 +7,11 @@
 #include "http/queryreader.h"
 #include "http/requestbody.h"
 #include "http/router.h"
+#include "registry/registryclient.h"
 #include "usagejson.h"
 #include "usagestore.h"
 
 #include <QJsonArray>
-#include <QLocale>
 
 namespace llmring {
 
@@ -30,8 +30,9 @@ bool wantsCsv(const RequestContext &context, const QString &format)
 
 } // namespace
 
-UsageRoutes::UsageRoutes(qint64 maxBodyBytes)
+UsageRoutes::UsageRoutes(qint64 maxBodyBytes, const RegistryClient &registry)
     : m_maxBodyBytes(maxBodyBytes)
+    , m_registry(registry)
 {
 }
 
@@ -57,14 +58,10 @@ QHttpServerResponse UsageRoutes::logUsage(RequestContext &context) const
     if (!request)
         return errorResponse(HttpError::validation(errors));
 
-    // NOTE: costs are not priced from the registry yet; a log without `cost` is
-    // stored as unpriced with cost 0.
-    const QString cost = request->cost ? QString::number(*request->cost, 'g', QLocale::FloatingPointShortest)
-                                       : QStringLiteral("0");
-    const QString costSource = request->cost ? QStringLiteral("client") : QStringLiteral("unpriced");
-
-    const UsageStore::InsertResult result =
-        UsageStore(context.database()).insert(context.projectId, *request, cost, costSource);
+    // Reading the snapshot never waits for a registry fetch; while none has loaded,
+    // the log is stored unpriced.
+    const LogCost cost = LogCost::forRequest(*request, m_registry.current());
+    const UsageStore::InsertResult result = UsageStore(context.database()).insert(context.projectId, *request, cost);
     return jsonResponse(storedLogToJson(result.log), result.created ? StatusCode::Created : StatusCode::Ok);
 }
 

@@ -7,13 +7,16 @@
 
 namespace llmring {
 
+class RegistryClient;
 class Router;
 struct RequestContext;
 
 class UsageRoutes
 {
 public:
-    explicit UsageRoutes(qint64 maxBodyBytes);
+    // Logs without a cost are priced from `registry`'s current snapshot, which must
+    // outlive this object.
+    UsageRoutes(qint64 maxBodyBytes, const RegistryClient &registry);
 
     void registerOn(Router &router) const;
 
@@ -23,6 +26,7 @@ public:
 
 private:
     qint64 m_maxBodyBytes;
+    const RegistryClient &m_registry;
 };
 
 } // namespace llmring

@@ -2,6 +2,8 @@
 
 #include "usagestore.h"
 
+#include "costexpression.h"
+
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
 #include "database/conditionbuilder.h"
@@ -72,20 +74,24 @@ UsageStore::UsageStore(DatabaseConnection &connection)
 }
 
 UsageStore::InsertResult UsageStore::insert(const QString &projectId, const UsageLogRequest &request,
-                                            const QString &cost, const QString &costSource)
+                                            const LogCost &cost)
 {
+    // A client's cost is stored as given; otherwise :cost is null and the registry
+    // price applies, and an unpriced log binds a cost of 0.
     QSqlQuery &query = m_connection.prepared(
         QStringLiteral("usage.insert"),
         QStringLiteral(
             "INSERT INTO {{schema}}.usage_logs (api_key_id, provider, model, alias, profile, origin, id_at_origin,"
             " input_tokens, output_tokens, cached_input_tokens, cost, cost_source, latency_ms, metadata)"
             " VALUES (:project, :provider, :model, :alias, :profile, :origin, :id_at_origin, :input_tokens,"
-            " :output_tokens, :cached_input_tokens, CAST(:cost AS numeric), :cost_source, :latency_ms,"
-            " CAST(:metadata AS jsonb))"
+            " :output_tokens, :cached_input_tokens, COALESCE(CAST(:cost AS numeric), %2), :cost_source,"
+            " :latency_ms, CAST(:metadata AS jsonb))"
             " ON CONFLICT (api_key_id, md5(origin), md5(id_at_origin))"
             " WHERE origin IS NOT NULL AND id_at_origin IS NOT NULL DO NOTHING"
             " RETURNING %1")
-            .arg(StoredLogColumns));
+            .arg(StoredLogColumns,
+                 registryCostExpression(QStringLiteral(":uncached_tokens"), QStringLiteral(":cached_tokens"),
+                                        QStringLiteral(":priced_output_tokens"))));
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":provider"), request.provider);
     query.bindValue(QStringLiteral(":model"), request.model);
@@ -96,8 +102,18 @@ UsageStore::InsertResult UsageStore::insert(const QString &projectId, const Usag
     query.bindValue(QStringLiteral(":input_tokens"), request.inputTokens);
     query.bindValue(QStringLiteral(":output_tokens"), request.outputTokens);
     query.bindValue(QStringLiteral(":cached_input_tokens"), request.cachedInputTokens);
-    query.bindValue(QStringLiteral(":cost"), cost);
-    query.bindValue(QStringLiteral(":cost_source"), costSource);
+    const bool registryPriced = cost.source == LogCost::Source::Registry;
+    const QVariant noText(QMetaType::fromType<QString>());
+    query.bindValue(QStringLiteral(":cost"), cost.source == LogCost::Source::Client ? QVariant(cost.clientCost)
+                                             : registryPriced                      ? noText
+                                                                                   : QVariant(QStringLiteral("0")));
+    query.bindValue(QStringLiteral(":uncached_tokens"), request.inputTokens - request.cachedInputTokens);
+    query.bindValue(QStringLiteral(":cached_tokens"), request.cachedInputTokens);
+    query.bindValue(QStringLiteral(":priced_output_tokens"), request.outputTokens);
+    query.bindValue(QStringLiteral(":price_input"), registryPriced ? QVariant(cost.price.input) : noText);
+    query.bindValue(QStringLiteral(":price_cache_read"), registryPriced ? QVariant(cost.price.cacheRead) : noText);
+    query.bindValue(QStringLiteral(":price_output"), registryPriced ? QVariant(cost.price.output) : noText);
+    query.bindValue(QStringLiteral(":cost_source"), cost.sourceName());
     query.bindValue(QStringLiteral(":latency_ms"), nullableInteger(request.latencyMs));
     query.bindValue(QStringLiteral(":metadata"),
                     QString::fromUtf8(QJsonDocument(request.metadata).toJson(QJsonDocument::Compact)));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "domain/usagelogrequest.h"
+#include "logcost.h"
 #include "usagerecords.h"
 
 namespace llmring {
@@ -23,9 +24,8 @@ public:
         bool created = false; // false: an (origin, id_at_origin) retry returned the first row
     };
 
-    // Stores one log with the given cost (dollars, as decimal text) and cost source.
-    InsertResult insert(const QString &projectId, const UsageLogRequest &request, const QString &cost,
-                        const QString &costSource);
+    // Stores one log; the database computes a registry-priced cost from the prices.
+    InsertResult insert(const QString &projectId, const UsageLogRequest &request, const LogCost &cost);
 
     // The database server's clock, which stamped every row's logged_at, so a range that
     // ends "now" includes a log written a moment ago even when the clocks differ.

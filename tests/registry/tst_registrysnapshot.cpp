@@ -74,6 +74,10 @@ private Q_SLOTS:
     void modelLookup_data();
     void modelLookup();
     void emptySnapshot();
+    void carryOverKeepsLastGoodProvider();
+    void cacheTextRoundTrip();
+    void cacheTextRejected_data();
+    void cacheTextRejected();
 };
 
 void tst_RegistrySnapshot::mergeFixtureProviders()
@@ -400,10 +404,14 @@ void tst_RegistrySnapshot::modelLookup_data()
     QTest::addColumn<QString>("model");
     QTest::addColumn<QString>("expectedModelName"); // empty when no entry matches
 
-    QTest::newRow("provider:model") << "openai" << "gpt-4o" << "gpt-4o";
-    QTest::newRow("bare model name, no provider") << "" << "gemini-1.5-pro" << "gemini-1.5-pro";
-    QTest::newRow("key suffix, other provider") << "openrouter" << "claude-3-5-haiku" << "claude-3-5-haiku";
-    QTest::newRow("model_name differs from key") << "google" << "gemini-1.5-flash" << "gemini-1.5-flash";
+    QTest::newRow("bare model name") << "openai" << "gpt-4o" << "gpt-4o";
+    QTest::newRow("provider-prefixed model name") << "openai" << "openai:gpt-4o" << "gpt-4o";
+    QTest::newRow("prefixed with another provider") << "azure" << "anthropic:claude-3-5-haiku"
+                                                    << "claude-3-5-haiku";
+    QTest::newRow("bare name under another provider") << "openrouter" << "claude-3-5-haiku" << "";
+    QTest::newRow("model_name only, key differs") << "google" << "gemini-1.5-flash" << "";
+    QTest::newRow("provider prefix twice") << "openai" << "openai:openai:gpt-4o" << "";
+    QTest::newRow("case differs") << "openai" << "GPT-4o" << "";
     QTest::newRow("unknown model") << "openai" << "gpt-5" << "";
     QTest::newRow("known model, prefix only") << "openai" << "gpt" << "";
     QTest::newRow("empty model") << "openai" << "" << "";
@@ -447,6 +455,72 @@ void tst_RegistrySnapshot::emptySnapshot()
     QVERIFY(builder.addProviderFile(QStringLiteral("openai"), R"({"models": {}})", nullptr));
     QVERIFY(!builder.build().isEmpty());
     QVERIFY(snapshot.isEmpty()); // snapshots already built do not change
+}
+
+void tst_RegistrySnapshot::carryOverKeepsLastGoodProvider()
+{
+    const RegistrySnapshot previous = fixtureBuilder().build();
+
+    RegistrySnapshot::Builder refreshed;
+    refreshed.setVersion(QStringLiteral("2025-08-21"));
+    QString error;
+    QVERIFY2(refreshed.addProviderFile(QStringLiteral("openai"),
+                                       R"({"models": {"openai:gpt-5": {"model_name": "gpt-5"}}})", &error),
+             qPrintable(error));
+    QVERIFY(refreshed.carryOver(previous, QStringLiteral("anthropic")));
+    QVERIFY(!refreshed.carryOver(previous, QStringLiteral("cohere"))); // never loaded
+    const RegistrySnapshot snapshot = refreshed.build();
+
+    QCOMPARE(snapshot.loadedProviders(), QStringList({"openai", "anthropic"}));
+    const QJsonObject models = parseBody(snapshot.toJson()).value(QStringLiteral("models")).toObject();
+    QCOMPARE(models.keys(), QStringList({"anthropic:claude-3-5-haiku", "openai:gpt-5"}));
+    QCOMPARE(models.value(QStringLiteral("anthropic:claude-3-5-haiku")),
+             parseBody(previous.toJson()).value(QStringLiteral("models")).toObject().value(
+                 QStringLiteral("anthropic:claude-3-5-haiku")));
+    QCOMPARE(parseBody(snapshot.toJson()).value(QStringLiteral("providers")).toObject().value(
+                 QStringLiteral("anthropic")),
+             parseBody(previous.toJson()).value(QStringLiteral("providers")).toObject().value(
+                 QStringLiteral("anthropic")));
+}
+
+void tst_RegistrySnapshot::cacheTextRoundTrip()
+{
+    const RegistrySnapshot original = fixtureBuilder().build();
+
+    const std::optional<RegistrySnapshot> copy = RegistrySnapshot::fromCacheText(original.toCacheText());
+
+    QVERIFY(copy);
+    QCOMPARE(copy->toJson(), original.toJson());
+    QCOMPARE(copy->etag(), original.etag());
+    QCOMPARE(copy->etag(), RegistrySnapshot::etagFor(original.toJson()));
+    QCOMPARE(copy->version(), original.version());
+    QCOMPARE(copy->generatedAt(), original.generatedAt());
+    QCOMPARE(copy->loadedProviders(), original.loadedProviders());
+    QCOMPARE(copy->toJson({QStringLiteral("google")}, {QStringLiteral("vision")}),
+             original.toJson({QStringLiteral("google")}, {QStringLiteral("vision")}));
+}
+
+void tst_RegistrySnapshot::cacheTextRejected_data()
+{
+    QTest::addColumn<QByteArray>("text");
+
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("truncated") << QByteArray(R"({"version": "1", "generated_at": "x", "files": [)");
+    QTest::newRow("array") << QByteArray("[]");
+    QTest::newRow("version missing") << QByteArray(R"({"generated_at": "x", "files": []})");
+    QTest::newRow("files not an array") << QByteArray(R"({"version": "1", "generated_at": "x", "files": {}})");
+    QTest::newRow("file without models")
+        << QByteArray(R"({"version": "1", "generated_at": "x", "files": [{"provider": "a", "metadata": {}}]})");
+    QTest::newRow("model not an object") << QByteArray(
+        R"({"version": "1", "generated_at": "x", "files": [{"provider": "a", "models": {"a:b": 1}, "metadata": {}}]})");
+    QTest::newRow("file not an object")
+        << QByteArray(R"({"version": "1", "generated_at": "x", "files": [7]})");
+}
+
+void tst_RegistrySnapshot::cacheTextRejected()
+{
+    QFETCH(QByteArray, text);
+    QVERIFY(!RegistrySnapshot::fromCacheText(text));
 }
 
 QTEST_APPLESS_MAIN(tst_RegistrySnapshot)

@@ -57,6 +57,9 @@ private Q_SLOTS:
     void defaults();
     void invalidValue_data();
     void invalidValue();
+    void registryBaseUrl_data();
+    void registryBaseUrl();
+    void registrySettings();
     void passwordNotInError_data();
     void passwordNotInError();
     void passwordNotInSummary();
@@ -104,6 +107,10 @@ void tst_Settings::defaults()
     QCOMPARE(settings->database.user, QStringLiteral("postgres"));
     QCOMPARE(settings->database.databaseName, QStringLiteral("llmring"));
     QCOMPARE(settings->database.connectOptions, QStringLiteral("connect_timeout=5"));
+    QCOMPARE(settings->registry.baseUrl, QUrl(QStringLiteral("https://llmring.github.io/registry/")));
+    QCOMPARE(settings->registry.cacheTtl, std::chrono::seconds(3600));
+    QCOMPARE(settings->registry.fetchTimeout, std::chrono::seconds(10));
+    QVERIFY(!settings->registry.redis);
 }
 
 void tst_Settings::invalidValue_data()
@@ -140,6 +147,90 @@ void tst_Settings::invalidValue_data()
     QTest::newRow("receipt public key not base64") << "LLMRING_RECEIPTS_PUBLIC_KEY_B64" << "***";
     QTest::newRow("receipt key id without key") << "LLMRING_RECEIPTS_KEY_ID" << "k_1";
     QTest::newRow("rotated keys without ids") << "LLMRING_RECEIPTS_ROTATED_PUBLIC_KEYS" << "abc";
+    QTest::newRow("cache TTL zero") << "LLMRING_CACHE_TTL" << "0";
+    QTest::newRow("cache TTL above a week") << "LLMRING_CACHE_TTL" << "604801";
+    QTest::newRow("registry timeout zero") << "LLMRING_REGISTRY_TIMEOUT" << "0";
+    QTest::newRow("registry timeout above 300") << "LLMRING_REGISTRY_TIMEOUT" << "301";
+    QTest::newRow("redis URL with TLS") << "LLMRING_REDIS_URL" << "rediss://cache.example:6380/0";
+    QTest::newRow("redis URL without host") << "LLMRING_REDIS_URL" << "redis://:6379/0";
+}
+
+void tst_Settings::registryBaseUrl_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("expected"); // empty: refused
+    QTest::addColumn<QString>("message");  // what the error says after the variable name
+
+    QTest::newRow("https with slash") << "https://mirror.example/registry/" << "https://mirror.example/registry/" << "";
+    QTest::newRow("https gains a slash") << "https://mirror.example/registry" << "https://mirror.example/registry/"
+                                         << "";
+    QTest::newRow("http with port") << "http://127.0.0.1:8080" << "http://127.0.0.1:8080/" << "";
+    QTest::newRow("file URL") << "file:///srv/registry" << "file:///srv/registry/" << "";
+    QTest::newRow("absolute path") << "/srv/registry/" << "file:///srv/registry/" << "";
+    QTest::newRow("surrounding spaces") << "  https://mirror.example/r/  " << "https://mirror.example/r/" << "";
+    QTest::newRow("ftp") << "ftp://mirror.example/registry/" << ""
+                         << " is invalid: the scheme must be http, https or file, not \"ftp\"";
+    QTest::newRow("relative path") << "registry/" << ""
+                                   << " is invalid: the scheme must be http, https or file, not \"\"";
+    QTest::newRow("http without host") << "http:///registry/" << "" << " is invalid: an http URL needs a host";
+    QTest::newRow("file with host only") << "file://registry" << ""
+                                         << " is invalid: a file URL needs an absolute path, as in "
+                                            "file:///srv/registry/";
+    QTest::newRow("query") << "https://mirror.example/registry/?v=1" << ""
+                           << " is invalid: expected an http, https or file URL such as "
+                              "https://llmring.github.io/registry/";
+    QTest::newRow("not a URL") << "http://exa mple/" << ""
+                               << " is invalid: expected an http, https or file URL such as "
+                                  "https://llmring.github.io/registry/";
+}
+
+void tst_Settings::registryBaseUrl()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, expected);
+    QFETCH(QString, message);
+    QString error;
+
+    const auto settings =
+        Settings::fromEnvironment(environmentWith({{QStringLiteral("LLMRING_REGISTRY_BASE_URL"), value}}), &error);
+
+    if (expected.isEmpty()) {
+        QVERIFY(!settings.has_value());
+        QCOMPARE(error, QStringLiteral("LLMRING_REGISTRY_BASE_URL") + message);
+        return;
+    }
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->registry.baseUrl.toString(), expected);
+}
+
+void tst_Settings::registrySettings()
+{
+    const QString redisUrl = QStringLiteral("redis://cache:%1@redis.internal:6380/2").arg(SecretPassword);
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(
+        environmentWith({{QStringLiteral("LLMRING_CACHE_TTL"), QStringLiteral("120")},
+                         {QStringLiteral("LLMRING_REGISTRY_TIMEOUT"), QStringLiteral("3")},
+                         {QStringLiteral("LLMRING_REDIS_URL"), redisUrl},
+                         {QStringLiteral("LLMRING_REGISTRY_BASE_URL"),
+                          QStringLiteral("https://reader:%1@mirror.example/registry/").arg(SecretPassword)}}),
+        &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->registry.cacheTtl, std::chrono::seconds(120));
+    QCOMPARE(settings->registry.fetchTimeout, std::chrono::seconds(3));
+    QVERIFY(settings->registry.redis);
+    QCOMPARE(settings->registry.redis->host, QStringLiteral("redis.internal"));
+    QCOMPARE(settings->registry.redis->port, quint16(6380));
+    QCOMPARE(settings->registry.redis->username, QStringLiteral("cache"));
+    QCOMPARE(settings->registry.redis->password, SecretPassword);
+    QCOMPARE(settings->registry.redis->database, 2);
+    // Neither password reaches the start-up line.
+    QVERIFY2(!settings->summary().contains(SecretPassword), qPrintable(settings->summary()));
+    QVERIFY2(settings->summary().contains(QLatin1String("registry https://reader@mirror.example/registry/ shared "
+                                                        "through redis://cache:***@redis.internal:6380/2 "
+                                                        "(cache TTL 120 s)")),
+             qPrintable(settings->summary()));
 }
 
 void tst_Settings::invalidValue()

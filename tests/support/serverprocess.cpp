@@ -2,6 +2,8 @@
 
 #include "serverprocess.h"
 
+#include "registryfixtures.h"
+
 namespace llmring::test {
 
 QProcessEnvironment serverEnvironment(const QList<QPair<QString, QString>> &variables)
@@ -11,6 +13,7 @@ QProcessEnvironment serverEnvironment(const QList<QPair<QString, QString>> &vari
         if (name.startsWith(QLatin1String("LLMRING_")))
             environment.remove(name);
     }
+    environment.insert(QStringLiteral("LLMRING_REGISTRY_BASE_URL"), registryFixtureUrl().toString());
     for (const auto &[name, value] : variables)
         environment.insert(name, value);
     return environment;

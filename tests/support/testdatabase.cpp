@@ -2,6 +2,8 @@
 
 #include "testdatabase.h"
 
+#include "registryfixtures.h"
+
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QSqlQuery>
@@ -31,6 +33,8 @@ TestDatabase::TestDatabase(const QString &suiteName)
     m_settings.host = QHostAddress(QHostAddress::LocalHost);
     m_settings.port = 0;
     m_settings.workers = 2;
+    // The fixture registry, so no test depends on the network.
+    m_settings.registry.baseUrl = registryFixtureUrl();
     m_connection = std::make_unique<DatabaseConnection>(m_settings.database, m_schema,
                                                         QStringLiteral("test-fixture-") + m_schema);
     m_configured = true;
