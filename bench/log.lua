@@ -8,8 +8,15 @@ wrk.body = '{"provider":"openai","model":"gpt-4o","input_tokens":1200,"output_to
     .. '"cached_input_tokens":200,"cost":0.00625,"alias":"summarizer","origin":"bench",'
     .. '"metadata":{"finish_reason":"stop"}}'
 
--- Counts non-2xx responses, which wrk reports separately from socket errors.
-local failures = 0
+-- Each wrk thread runs its own copy of this script, so the failure count is a global of
+-- each thread's copy, collected through setup() and thread:get() in done().
+local threads = {}
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+-- A failure is any status but 201, including the 2xx that wrk's non2xx count leaves out.
+failures = 0
 function response(status, headers, body)
     if status ~= 201 then
         failures = failures + 1
@@ -17,8 +24,12 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    io.write(string.format("p50_ms=%.2f p99_ms=%.2f requests=%d rps=%.0f non2xx=%d\n",
+    local total_failures = 0
+    for _, thread in ipairs(threads) do
+        total_failures = total_failures + thread:get("failures")
+    end
+    io.write(string.format("p50_ms=%.2f p99_ms=%.2f requests=%d rps=%.0f non2xx=%d failures=%d\n",
         latency:percentile(50) / 1000, latency:percentile(99) / 1000,
         summary.requests, summary.requests / (summary.duration / 1e6),
-        summary.errors.status))
+        summary.errors.status, total_failures))
 end

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// GET /registry and its versioned form against the real service, reading the fixture
-// registry from file:// and from a local HTTP mirror that fails on demand: headers,
-// ETags, filters, partial and failed refreshes, requests during a refresh, and pricing.
+// GET /registry and its versioned form against the real service. The registry comes
+// from the file:// fixtures or from a local HTTP mirror that fails on demand. Covers
+// headers, ETags, filters, partial and failed refreshes, reads during a refresh, and pricing.
 
 #include "fixturehttpserver.h"
 #include "httpclient.h"
@@ -30,6 +30,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 using namespace llmring;
@@ -38,8 +39,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Bounds every wait for a registry fetch attempt. Fetches of the local mirror take
-// milliseconds, and those that must time out do so after the 1 s fetch timeout.
+// Bounds every wait for a registry fetch attempt, well above the 1 s fetch timeout
+// that the tests of unanswered requests set.
 constexpr int AttemptTimeoutMs = 10000;
 
 const QString OpenAiModels = QStringLiteral("openai/models.json");
@@ -50,8 +51,8 @@ const QString VersionedOpenAiModels = QStringLiteral("openai/v/2025-08-01/models
 // A model the tests add to the mirror's openai file, to see whether a refresh took effect.
 const QString AddedModelKey = QStringLiteral("openai:gpt-test-added");
 
-// {"provider":"openai","model":"gpt-4o",...} with the given token counts.
-QByteArray usageLogBody(int inputTokens, int outputTokens, int cachedInputTokens = -1)
+// A POST /api/v1/log body for openai gpt-4o without `cost`, with the given token counts.
+QByteArray usageLogBody(int inputTokens, int outputTokens, std::optional<int> cachedInputTokens = std::nullopt)
 {
     QJsonObject body{
         {QStringLiteral("provider"), QStringLiteral("openai")},
@@ -59,13 +60,13 @@ QByteArray usageLogBody(int inputTokens, int outputTokens, int cachedInputTokens
         {QStringLiteral("input_tokens"), inputTokens},
         {QStringLiteral("output_tokens"), outputTokens},
     };
-    if (cachedInputTokens >= 0)
-        body.insert(QStringLiteral("cached_input_tokens"), cachedInputTokens);
+    if (cachedInputTokens)
+        body.insert(QStringLiteral("cached_input_tokens"), *cachedInputTokens);
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
 }
 
-// The ETag a strong validator of `body` must have: the first 32 hex digits of its
-// SHA-256 in double quotes.
+// The strong ETag expected for `body`: the first 32 hex digits of its SHA-256, in
+// double quotes.
 QByteArray expectedEtag(const QByteArray &body)
 {
     return '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
@@ -141,7 +142,7 @@ qint64 retryAfterSeconds(const HttpResponse &response)
 class RegistryMirror
 {
 public:
-    // Copies the fixtures and starts the server; false with *error when either fails.
+    // Copies the fixtures and starts the server. Returns false with *error when either fails.
     bool start(QString *error)
     {
         if (!m_folder.isValid()) {
@@ -326,7 +327,7 @@ void tst_RegistryProxy::currentRegistryFromFiles()
 
 void tst_RegistryProxy::ifNoneMatch_data()
 {
-    // "{tag}" in the header stands for the registry's current ETag.
+    // "{tag}" in the header is replaced by the registry's current ETag.
     QTest::addColumn<QByteArray>("header");
     QTest::addColumn<int>("status");
 
@@ -384,7 +385,7 @@ void tst_RegistryProxy::filters_data()
     QTest::newRow("providers with spaces") << QStringLiteral("providers=%20openai%20,%20google%20")
                                            << QStringList{geminiPro, geminiFlash, gpt4o, gpt4oMini}
                                            << QStringList{google, openai};
-    // gemini-1.5-pro says "vision": true instead of "supports_vision": true.
+    // gemini-1.5-pro has "vision": true instead of "supports_vision": true.
     QTest::newRow("vision") << QStringLiteral("capabilities=vision") << QStringList{geminiPro, gpt4o, gpt4oMini}
                             << QStringList{anthropic, google, openai};
     QTest::newRow("vision and function calling") << QStringLiteral("capabilities=vision,function_calling")
@@ -433,9 +434,9 @@ void tst_RegistryProxy::unknownVersionNotFound()
 
     const HttpResponse response = client.get(QStringLiteral("/registry/v/1999-01-01/registry.json"));
 
+    const QJsonObject expected{{QStringLiteral("detail"), QStringLiteral("Registry version not found: 1999-01-01")}};
     QCOMPARE(response.status, 404);
-    QCOMPARE(response.json(), QJsonValue(QJsonObject{
-                                  {QStringLiteral("detail"), QStringLiteral("Registry version not found: 1999-01-01")}}));
+    QCOMPARE(response.json(), QJsonValue(expected));
 }
 
 void tst_RegistryProxy::neverLoadedRegistry()
@@ -651,7 +652,7 @@ void tst_RegistryProxy::malformedManifestUsesDefaults()
     QCOMPARE(modelKeysOf(response), allFixtureModels().keys());
     QCOMPARE(providerKeysOf(response),
              (QStringList{QStringLiteral("anthropic"), QStringLiteral("google"), QStringLiteral("openai")}));
-    // Only the manifest names mistral, so without it mistral is never asked for.
+    // Only the manifest lists mistral, so without a manifest its file is never requested.
     QCOMPARE(server.requestCount(QStringLiteral("/mistral/models.json")), 0);
 }
 
@@ -701,7 +702,8 @@ void tst_RegistryProxy::neverAnsweringRegistry()
     FixtureHttpServer &server = mirror.server();
     server.setDefaultBehaviour(FixtureHttpServer::Behaviour::NeverAnswer);
     Settings settings = settingsFor(server.baseUrl());
-    settings.registry.fetchTimeout = 1s;
+    // Long enough that the first request surely arrives while the fetch still runs.
+    settings.registry.fetchTimeout = 3s;
     TestService service;
     QVERIFY2(service.start(settings, &error), qPrintable(error));
     RegistryClient &registry = service.service().registry();
@@ -809,7 +811,7 @@ void tst_RegistryProxy::refreshBeforeTtl()
     QVERIFY2(service.start(settings, &error), qPrintable(error));
     HttpClient client(service.baseUrl());
 
-    // The first fetch and at least two refreshes.
+    // Three manifest requests are the first fetch and at least two refreshes.
     QTRY_VERIFY_WITH_TIMEOUT(server.requestCount(QStringLiteral("/manifest.json")) >= 3, 15000);
 
     const HttpResponse response = client.get(QStringLiteral("/registry"));
@@ -841,8 +843,9 @@ void tst_RegistryProxy::pricingFromHttpRegistry()
     const HttpResponse fresh = client.post(QStringLiteral("/api/v1/log"), body, key);
 
     QCOMPARE(fresh.status, 201);
-    QCOMPARE(fresh.json().toObject().value(QStringLiteral("cost_source")), QJsonValue(QStringLiteral("registry")));
-    QCOMPARE(fresh.json().toObject().value(QStringLiteral("cost")), QJsonValue(expectedCost));
+    const QJsonObject freshLog = fresh.json().toObject();
+    QCOMPARE(freshLog.value(QStringLiteral("cost_source")), QJsonValue(QStringLiteral("registry")));
+    QCOMPARE(freshLog.value(QStringLiteral("cost")), QJsonValue(expectedCost));
 
     server.stop();
     const quint64 attempts = registry.finishedAttempts();
@@ -851,9 +854,10 @@ void tst_RegistryProxy::pricingFromHttpRegistry()
     const HttpResponse cached = client.post(QStringLiteral("/api/v1/log"), body, key);
 
     QCOMPARE(cached.status, 201);
-    QVERIFY(cached.json().toObject().value(QStringLiteral("log_id")) != fresh.json().toObject().value(QStringLiteral("log_id")));
-    QCOMPARE(cached.json().toObject().value(QStringLiteral("cost_source")), QJsonValue(QStringLiteral("registry")));
-    QCOMPARE(cached.json().toObject().value(QStringLiteral("cost")), QJsonValue(expectedCost));
+    const QJsonObject cachedLog = cached.json().toObject();
+    QVERIFY(cachedLog.value(QStringLiteral("log_id")) != freshLog.value(QStringLiteral("log_id")));
+    QCOMPARE(cachedLog.value(QStringLiteral("cost_source")), QJsonValue(QStringLiteral("registry")));
+    QCOMPARE(cachedLog.value(QStringLiteral("cost")), QJsonValue(expectedCost));
 }
 
 QTEST_GUILESS_MAIN(tst_RegistryProxy)
