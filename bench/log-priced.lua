@@ -1,6 +1,6 @@
 -- wrk script: POST /api/v1/log without "cost", so the service prices it from the registry.
--- The model must be one the served registry lists: bench/generate-registry writes
--- openai:gpt-bench-001, and BENCH_MODEL names another.
+-- The model must be one that the served registry lists. The default, gpt-bench-001, is in
+-- every registry that bench/generate-registry writes, and BENCH_MODEL selects another.
 -- Usage: wrk -t2 -c32 -d20s -s bench/log-priced.lua http://127.0.0.1:8000
 wrk.method = "POST"
 wrk.path = "/api/v1/log"

@@ -14,8 +14,8 @@ namespace llmring {
 // database computes costs in exact decimal arithmetic.
 struct ModelPrice
 {
-    // The most a price may be. Above it a cost could exceed what usage_logs.cost holds
-    // (2^31 tokens of each kind at this price stay below $10^10).
+    // The maximum accepted price. At this price, 2^31 tokens of each kind cost less than
+    // $10^10, the largest amount usage_logs.cost can store.
     static constexpr double MaxDollarsPerMillionTokens = 1'000'000.0;
 
     QString input;

@@ -12,12 +12,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Versions fetched at once; a request for another one then gets a 503 instead of
-// queueing, so that requests for made-up versions cannot pile up upstream fetches.
+// The maximum number of versions fetched at once. A request for another one gets a 503
+// instead of queueing, so requests for made-up versions cannot pile up upstream fetches.
 constexpr int MaxVersionFetches = 4;
 // Versions kept in memory; the least recently used goes first.
 constexpr int MaxCachedVersions = 32;
-// How long an unknown or failed version is answered from memory before it is fetched again.
+// How long the result for an unknown or failed version is reused before it is fetched again.
 constexpr std::chrono::milliseconds NotFoundKept = 60s;
 constexpr std::chrono::milliseconds UnavailableKept = 5s;
 

@@ -54,8 +54,8 @@ public:
         Unavailable, // the fetch failed or timed out, or too many versions are being fetched
     };
 
-    // The registry as of `version` (already validated as a path segment). Thread-safe;
-    // answers from memory when it can, else waits for the fetch.
+    // Looks up the registry as of `version` (already validated as a path segment). It is
+    // thread-safe, returns the copy in memory when there is one, and else waits for the fetch.
     VersionStatus version(const QString &version, RegistrySnapshot *snapshot);
 
     // Fetch attempts of the current registry finished so far, successful or not.
@@ -74,7 +74,7 @@ private:
     {
         enum class State { Fetching, Found, NotFound, Unavailable } state = State::Fetching;
         RegistrySnapshot snapshot;
-        QDeadlineTimer expiry; // for NotFound and Unavailable answers, which are kept briefly
+        QDeadlineTimer expiry; // for NotFound and Unavailable results, which are kept briefly
         qint64 lastUsed = 0;
     };
 

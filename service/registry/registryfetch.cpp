@@ -124,7 +124,7 @@ void RegistryFetch::onManifestFinished(QNetworkReply *reply)
                                                     : m_version);
 
     if (m_timedOut) {
-        // No provider was asked, so nothing says whether a version exists.
+        // No provider file was requested, so whether the version exists is unknown.
         m_result.onlyMissingFiles = false;
         finishIfDone();
         return;
@@ -151,7 +151,7 @@ void RegistryFetch::onProviderFinished(const QString &provider, QNetworkReply *r
     if (body && m_result.builder.addProviderFile(provider, *body, &failure)) {
         m_result.loadedProviders.append(provider);
     } else {
-        if (body) // the file arrived but is not a registry file; say where it came from
+        if (body) // the file arrived but is not a registry file, so its URL goes first
             failure = QStringLiteral("%1: %2").arg(reply->url().toDisplayString(QUrl::RemovePassword), failure);
         m_result.failedProviders.append(provider);
         m_result.failures.append(failure);

@@ -19,7 +19,7 @@ class QNetworkReply;
 
 namespace llmring {
 
-// What one fetch produced. `snapshot` holds every provider file that loaded; the
+// The outcome of one fetch. `builder` contains every provider file that loaded, and the
 // caller decides what to carry over from an earlier snapshot for the others.
 struct RegistryFetchResult
 {
@@ -40,7 +40,8 @@ struct RegistryFetchResult
 // running then are aborted and count as failed. A file larger than MaxFileBytes is
 // aborted too, so a misbehaving mirror cannot exhaust memory.
 //
-// Lives on the thread of `network` and emits finished() exactly once, after start().
+// Lives on the thread of `network`. After start(), finished() is emitted once: the
+// deadline aborts whatever is still running, and every reply then finishes.
 class RegistryFetch final : public QObject
 {
     Q_OBJECT

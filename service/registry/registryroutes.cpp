@@ -30,7 +30,7 @@ QStringList listParameter(const RequestContext &context, const QString &name)
     return items;
 }
 
-// If-None-Match holds "*" or a comma-separated list of entity tags, which RFC 9110
+// If-None-Match contains "*" or a comma-separated list of entity tags, which RFC 9110
 // compares weakly: a W/ prefix is ignored.
 bool matchesIfNoneMatch(const RequestContext &context, const QByteArray &etag)
 {
@@ -63,14 +63,12 @@ QHttpServerResponse registryDocumentResponse(const RegistrySnapshot &snapshot, c
 {
     const QStringList providers = listParameter(context, QStringLiteral("providers"));
     const QStringList capabilities = listParameter(context, QStringLiteral("capabilities"));
-    const bool filtered = !providers.isEmpty() || !capabilities.isEmpty();
-    const QByteArray body = snapshot.toJson(providers, capabilities);
-    const QByteArray etag = filtered ? RegistrySnapshot::etagFor(body) : snapshot.etag();
+    const RegistrySnapshot::Document document = snapshot.document(providers, capabilities);
 
-    QHttpServerResponse response = matchesIfNoneMatch(context, etag)
+    QHttpServerResponse response = matchesIfNoneMatch(context, document.etag)
         ? QHttpServerResponse(QHttpServerResponse::StatusCode::NotModified)
-        : QHttpServerResponse(QByteArrayLiteral("application/json"), body);
-    response.setHeader("ETag", etag);
+        : QHttpServerResponse(QByteArrayLiteral("application/json"), document.body);
+    response.setHeader("ETag", document.etag);
     response.setHeader("Cache-Control", cacheControl);
     return response;
 }

@@ -13,7 +13,7 @@ class Router;
 struct RequestContext;
 
 // Serves snapshots of `registry`, which must outlive this object. The current registry
-// is answered from memory without waiting; see RegistryClient for versions.
+// comes from memory without waiting, and RegistryClient describes how versions load.
 class RegistryRoutes
 {
 public:

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Where the model registry comes from and how long a copy is kept.
+// Registry settings: the source of the model registry and how long a copy is kept.
 
 #pragma once
 
@@ -18,7 +18,7 @@ struct RegistrySettings
     QUrl baseUrl{QStringLiteral("https://llmring.github.io/registry/")};
     // A copy is refreshed before it is this old.
     std::chrono::seconds cacheTtl{3600};
-    // The longest one fetch (manifest and provider files) may take.
+    // The maximum duration of one fetch (manifest and provider files).
     std::chrono::seconds fetchTimeout{10};
     // Set: instances share their copy through this Redis server.
     std::optional<RedisConfig> redis;

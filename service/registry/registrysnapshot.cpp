@@ -259,6 +259,32 @@ QByteArray RegistrySnapshot::etag() const
     return m_data->etag;
 }
 
+RegistrySnapshot::Document RegistrySnapshot::document(const QStringList &providers,
+                                                     const QStringList &capabilities) const
+{
+    if (providers.isEmpty() && capabilities.isEmpty())
+        return Document{m_data->document, m_data->etag};
+
+    // '\n' cannot occur in a query value that was split at commas and trimmed.
+    const QString key = providers.join(u',') + u'\n' + capabilities.join(u',');
+    {
+        QMutexLocker locker(&m_data->filteredMutex);
+        const auto cached = m_data->filtered.constFind(key);
+        if (cached != m_data->filtered.constEnd())
+            return cached.value();
+    }
+
+    Document built;
+    built.body = documentOf(*m_data, providers, capabilities);
+    built.etag = etagFor(built.body);
+    QMutexLocker locker(&m_data->filteredMutex);
+    // Arbitrary filters must not grow the cache without bound; starting over is enough.
+    if (m_data->filtered.size() >= MaxCachedDocuments)
+        m_data->filtered.clear();
+    m_data->filtered.insert(key, built);
+    return built;
+}
+
 QByteArray RegistrySnapshot::toCacheText() const
 {
     QJsonArray files;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
+#include <QMutex>
 #include <QDate>
 #include <QJsonObject>
 #include <QList>
@@ -101,6 +103,19 @@ public:
     // The unfiltered toJson() body's ETag, computed once.
     QByteArray etag() const;
 
+    // A toJson() body with its ETag.
+    struct Document
+    {
+        QByteArray body;
+        QByteArray etag;
+    };
+
+    // toJson(providers, capabilities) and its ETag. The last MaxCachedDocuments filtered
+    // documents are kept with the snapshot, so repeated filters are built once per copy.
+    // Thread-safe.
+    Document document(const QStringList &providers, const QStringList &capabilities) const;
+    static constexpr int MaxCachedDocuments = 64;
+
     // Every loaded provider file with the version and build time, as compact JSON, for
     // a shared cache that other instances read back with fromCacheText().
     QByteArray toCacheText() const;
@@ -110,10 +125,10 @@ public:
     // 128-bit hash collision.
     static QByteArray etagFor(const QByteArray &body);
 
-    // The model entry for the key "provider:model", else for the key `model` itself
-    // (so "openai:gpt-4o" sent as the model name also matches); std::nullopt when
-    // neither key exists. A bare name is never matched against another provider's
-    // models, because their prices need not be the same.
+    // The model entry for the key "provider:model", else for the key `model` itself, so
+    // "openai:gpt-4o" sent as the model name also matches. std::nullopt when neither key
+    // exists. A bare name is never matched against another provider's models, because
+    // their prices can differ.
     std::optional<QJsonObject> model(const QString &provider, const QString &model) const;
 
 private:
@@ -127,6 +142,9 @@ private:
         QStringList loadedProviders;
         QByteArray document;       // toJson() without filters
         QByteArray etag;           // etagFor(document)
+        // Filtered documents built so far, by filter; the only mutable part.
+        mutable QMutex filteredMutex;
+        mutable QHash<QString, Document> filtered;
     };
 
     static RegistrySnapshot fromFiles(const QString &version, const QString &generatedAt,

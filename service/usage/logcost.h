@@ -23,9 +23,9 @@ struct LogCost
     // The `cost_source` value stored and returned: "client", "registry" or "unpriced".
     QString sourceName() const;
 
-    // The client's `cost` when given; else the registry price of the request's model,
-    // looked up by "provider:model" and then by the model name alone; else unpriced,
-    // which costs 0. An empty snapshot (no registry loaded yet) prices nothing.
+    // Returns the client's `cost` when given, else the registry price of the request's
+    // model (looked up by "provider:model", then by the model name alone). Otherwise the
+    // log is unpriced and costs 0, as it is while no registry has loaded.
     static LogCost forRequest(const UsageLogRequest &request, const RegistrySnapshot &registry);
 };
 

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void modelLookup();
     void emptySnapshot();
     void carryOverKeepsLastGoodProvider();
+    void documentMatchesToJson();
     void cacheTextRoundTrip();
     void cacheTextRejected_data();
     void cacheTextRejected();
@@ -481,6 +482,30 @@ void tst_RegistrySnapshot::carryOverKeepsLastGoodProvider()
                  QStringLiteral("anthropic")),
              parseBody(previous.toJson()).value(QStringLiteral("providers")).toObject().value(
                  QStringLiteral("anthropic")));
+}
+
+void tst_RegistrySnapshot::documentMatchesToJson()
+{
+    const RegistrySnapshot snapshot = fixtureBuilder().build();
+
+    const RegistrySnapshot::Document unfiltered = snapshot.document({}, {});
+    QCOMPARE(unfiltered.body, snapshot.toJson());
+    QCOMPARE(unfiltered.etag, RegistrySnapshot::etagFor(snapshot.toJson()));
+
+    // More distinct filters than the cache keeps, each asked twice: every answer is
+    // still the document of its own filter.
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i <= RegistrySnapshot::MaxCachedDocuments; ++i) {
+            const QStringList providers{QStringLiteral("openai"), QStringLiteral("p%1").arg(i)};
+            const QStringList capabilities{QStringLiteral("vision")};
+            const RegistrySnapshot::Document filtered = snapshot.document(providers, capabilities);
+            QCOMPARE(filtered.body, snapshot.toJson(providers, capabilities));
+            QCOMPARE(filtered.etag, RegistrySnapshot::etagFor(filtered.body));
+        }
+    }
+    const QJsonObject models =
+        parseBody(snapshot.document({QStringLiteral("openai")}, {}).body).value(QStringLiteral("models")).toObject();
+    QCOMPARE(models.keys(), QStringList({"openai:gpt-4o", "openai:gpt-4o-mini"}));
 }
 
 void tst_RegistrySnapshot::cacheTextRoundTrip()

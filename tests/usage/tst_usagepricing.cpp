@@ -286,8 +286,8 @@ void tst_UsagePricing::reprice()
     // The suite's schema is its own; rows of the other tests would be re-priced too.
     m_database->exec(QStringLiteral("DELETE FROM {{schema}}.usage_logs"));
 
-    // Rows for a model the registry does not list yet, in two projects; one client-priced
-    // row; one unpriced row of a model it never lists; one row before --since.
+    // Three rows of a model the registry does not list yet, in two projects. Then a
+    // client-priced row, a row of a model it never lists, and a row before --since.
     QStringList repriced;
     struct Tokens { qint64 input, output, cached; };
     const QList<QPair<QByteArray, Tokens>> rows = {
