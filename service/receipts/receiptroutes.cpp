@@ -11,7 +11,7 @@
 #include "http/queryreader.h"
 #include "receiptkeys.h"
 #include "receiptsigner.h"
-#include "receiptverifier.h"
+#include "receipts/receiptverifier.h"
 #include "receiptstore.h"
 #include "receipts/signatureencoding.h"
 

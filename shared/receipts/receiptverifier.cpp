@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 
-#include "receiptverifier.h"
+#include "receipts/receiptverifier.h"
 
 #include "domain/receipt.h"
 #include "json/canonicaljson.h"
