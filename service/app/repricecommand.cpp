@@ -34,7 +34,7 @@ int runReprice(const Settings &settings, const QString &since, bool dryRun, QTex
     const RegistrySnapshot snapshot = registry.current();
     if (snapshot.isEmpty()) {
         err << "llmring-server: cannot reprice: Registry unavailable: " << source
-            << " (check LLMRING_REGISTRY_BASE_URL; the server log names each failed file)" << Qt::endl;
+            << " (check LLMRING_REGISTRY_BASE_URL; the lines above name each failed file)" << Qt::endl;
         return RuntimeFailure;
     }
     out << "Registry version " << snapshot.version() << " (" << snapshot.loadedProviders().join(QStringLiteral(", "))

@@ -137,6 +137,12 @@ bool Settings::setRegistryBaseUrl(const QString &value, const QString &setting, 
                                 "https://llmring.github.io/registry/").arg(setting);
         return false;
     }
+    if (scheme.isEmpty()) {
+        *error = QStringLiteral("%1 is invalid: expected an http, https or file URL, or an absolute path such as "
+                                "/srv/registry/")
+                     .arg(setting);
+        return false;
+    }
     if (scheme != QLatin1String("http") && scheme != QLatin1String("https") && scheme != QLatin1String("file")) {
         *error = QStringLiteral("%1 is invalid: the scheme must be http, https or file, not \"%2\"")
                      .arg(setting, scheme);
@@ -144,6 +150,13 @@ bool Settings::setRegistryBaseUrl(const QString &value, const QString &setting, 
     }
     if (scheme != QLatin1String("file") && url.host().isEmpty()) {
         *error = QStringLiteral("%1 is invalid: an %2 URL needs a host").arg(setting, scheme);
+        return false;
+    }
+    // QNetworkAccessManager reads only local files.
+    if (scheme == QLatin1String("file") && !url.host().isEmpty() && url.host() != QLatin1String("localhost")) {
+        *error = QStringLiteral("%1 is invalid: a file URL must name a local folder, as in file:///srv/registry/, "
+                                "not one on host \"%2\"")
+                     .arg(setting, url.host());
         return false;
     }
     if (scheme == QLatin1String("file") && !url.path().startsWith(u'/')) {

@@ -81,9 +81,6 @@ void RegistryClient::refreshNow()
 RegistryClient::VersionStatus RegistryClient::version(const QString &version, RegistrySnapshot *snapshot)
 {
     using State = VersionEntry::State;
-    // A fetch ends by its own deadline; the margin covers reading Redis first.
-    const QDeadlineTimer deadline(m_settings.fetchTimeout + 2s);
-
     QMutexLocker locker(&m_mutex);
     auto entry = m_versions.find(version);
     const bool expired = entry != m_versions.end()
@@ -97,16 +94,7 @@ RegistryClient::VersionStatus RegistryClient::version(const QString &version, Re
         m_versions.insert(version, VersionEntry{});
         QMetaObject::invokeMethod(
             m_worker, [worker = m_worker, version] { worker->fetchVersion(version); }, Qt::QueuedConnection);
-    }
-
-    while (true) {
-        entry = m_versions.find(version);
-        if (entry == m_versions.end()) // evicted after it was found, which a later request fetches again
-            return VersionStatus::Unavailable;
-        if (entry->state != State::Fetching)
-            break;
-        if (!m_versionDone.wait(&m_mutex, deadline))
-            return VersionStatus::Unavailable;
+        return VersionStatus::Pending;
     }
 
     switch (entry->state) {
@@ -114,9 +102,10 @@ RegistryClient::VersionStatus RegistryClient::version(const QString &version, Re
         entry->lastUsed = ++m_versionUseCounter;
         *snapshot = entry->snapshot;
         return VersionStatus::Found;
+    case State::Fetching:
+        return VersionStatus::Pending;
     case State::NotFound:
         return VersionStatus::NotFound;
-    case State::Fetching:
     case State::Unavailable:
         break;
     }
@@ -163,7 +152,6 @@ void RegistryClient::versionFinished(const QString &version, VersionEntry::State
             break;
         m_versions.erase(oldest);
     }
-    m_versionDone.wakeAll();
 }
 
 } // namespace llmring

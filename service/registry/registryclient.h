@@ -29,8 +29,8 @@ class RegistryWorker;
 // instance stored there, and stores its own; Redis being down only means each
 // instance fetches for itself.
 //
-// Versioned registries are fetched on demand by version(), the one call that may wait:
-// the first request for a version waits for its fetch, at most the fetch timeout.
+// Versioned registries are fetched on demand: version() starts the download and returns
+// Pending, and later calls return the result from memory. No call waits for a download.
 class RegistryClient final
 {
 public:
@@ -50,12 +50,13 @@ public:
 
     enum class VersionStatus {
         Found,
+        Pending,     // its download is running (started by this call or an earlier one)
         NotFound,    // every provider file of that version is missing
-        Unavailable, // the fetch failed or timed out, or too many versions are being fetched
+        Unavailable, // the download failed or timed out, or too many versions are downloading
     };
 
-    // Looks up the registry as of `version` (already validated as a path segment). It is
-    // thread-safe, returns the copy in memory when there is one, and else waits for the fetch.
+    // Looks up the registry as of `version` (already validated as a path segment), and
+    // starts its download when it is not in memory. Thread-safe, and never waits.
     VersionStatus version(const QString &version, RegistrySnapshot *snapshot);
 
     // Fetch attempts of the current registry finished so far, successful or not.
@@ -89,7 +90,6 @@ private:
 
     mutable QMutex m_mutex;
     mutable QWaitCondition m_attemptDone;
-    QWaitCondition m_versionDone;
     RegistrySnapshot m_current;
     quint64 m_finishedAttempts = 0;
     QDeadlineTimer m_nextAttempt{QDeadlineTimer::Forever}; // Forever until the first attempt ends

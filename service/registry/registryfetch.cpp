@@ -167,7 +167,11 @@ void RegistryFetch::finishIfDone()
         return;
     m_finished = true;
     m_deadline.stop();
-    m_result.builder.setGeneratedAt(Timestamp::now().toRfc3339());
+    // A version never changes, so its document should not either: it carries the time
+    // its files say they were updated, when they say so, rather than the download time.
+    const QString updatedAt = m_result.builder.latestUpdatedAt();
+    m_result.builder.setGeneratedAt(!m_version.isEmpty() && !updatedAt.isEmpty() ? updatedAt
+                                                                                 : Timestamp::now().toRfc3339());
     Q_EMIT finished();
 }
 

@@ -21,7 +21,9 @@ const QByteArray VersionCacheControl = QByteArrayLiteral("public, max-age=315360
 QStringList listParameter(const RequestContext &context, const QString &name)
 {
     QStringList items;
-    const QString value = context.query.queryItemValue(name, QUrl::FullyDecoded);
+    // A repeated parameter counts with its last value, as every other query parameter does.
+    const QStringList values = context.query.allQueryItemValues(name, QUrl::FullyDecoded);
+    const QString value = values.isEmpty() ? QString() : values.last();
     for (const QString &item : value.split(u',', Qt::SkipEmptyParts)) {
         const QString trimmed = item.trimmed();
         if (!trimmed.isEmpty())
@@ -65,9 +67,18 @@ QHttpServerResponse registryDocumentResponse(const RegistrySnapshot &snapshot, c
     const QStringList capabilities = listParameter(context, QStringLiteral("capabilities"));
     const RegistrySnapshot::Document document = snapshot.document(providers, capabilities);
 
-    QHttpServerResponse response = matchesIfNoneMatch(context, document.etag)
-        ? QHttpServerResponse(QHttpServerResponse::StatusCode::NotModified)
-        : QHttpServerResponse(QByteArrayLiteral("application/json"), document.body);
+    if (matchesIfNoneMatch(context, document.etag)) {
+        // A 304 has no content. Caches copy its headers onto the stored response, so they
+        // are those of the 200 it stands for.
+        // NOTE: QHttpServer 6.4 always adds "Content-Length: 0", which RFC 9110 allows
+        // only when it equals the 200's length; clients ignore it on a 304.
+        QHttpServerResponse notModified(QByteArrayLiteral("application/json"), QByteArray(),
+                                        QHttpServerResponse::StatusCode::NotModified);
+        notModified.setHeader("ETag", document.etag);
+        notModified.setHeader("Cache-Control", cacheControl);
+        return notModified;
+    }
+    QHttpServerResponse response(QByteArrayLiteral("application/json"), document.body);
     response.setHeader("ETag", document.etag);
     response.setHeader("Cache-Control", cacheControl);
     return response;
@@ -106,6 +117,14 @@ QHttpServerResponse RegistryRoutes::versionedRegistry(RequestContext &context) c
     switch (m_registry.version(version, &snapshot)) {
     case RegistryClient::VersionStatus::Found:
         return registryDocumentResponse(snapshot, context, VersionCacheControl);
+    case RegistryClient::VersionStatus::Pending: {
+        // A worker never waits for a download, so the client comes back for the result.
+        QHttpServerResponse response = errorResponse(
+            StatusCode::ServiceUnavailable,
+            QStringLiteral("Registry version %1 is being downloaded; retry in a second").arg(version));
+        response.setHeader("Retry-After", "1");
+        return response;
+    }
     case RegistryClient::VersionStatus::NotFound:
         return errorResponse(StatusCode::NotFound, notFound);
     case RegistryClient::VersionStatus::Unavailable:
@@ -118,7 +137,7 @@ QHttpServerResponse RegistryRoutes::unavailable(qint64 retryAfterSeconds) const
 {
     QHttpServerResponse response = errorResponse(
         StatusCode::ServiceUnavailable,
-        QStringLiteral("Registry unavailable: %1").arg(m_registry.baseUrl().toDisplayString(QUrl::RemovePassword)));
+        QStringLiteral("Registry unavailable: %1").arg(m_registry.baseUrl().toDisplayString(QUrl::RemoveUserInfo)));
     response.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
     return response;
 }

@@ -132,7 +132,9 @@ bool RegistrySnapshot::Builder::addProviderFile(const QString &provider, const Q
             return fail(QStringLiteral("has a model \"%1\" that is not a JSON object").arg(it.key()));
     }
 
-    addFile(ProviderFile{provider, modelObject, providerMetadata(provider, file)});
+    const QJsonValue updatedAt = file.value(QStringLiteral("updated_at"));
+    addFile(ProviderFile{provider, modelObject, providerMetadata(provider, file),
+                         updatedAt.isString() ? updatedAt.toString() : QString()});
     if (error)
         error->clear();
     return true;
@@ -158,6 +160,14 @@ void RegistrySnapshot::Builder::addFile(ProviderFile file)
         }
     }
     m_files.append(std::move(file));
+}
+
+QString RegistrySnapshot::Builder::latestUpdatedAt() const
+{
+    QString latest;
+    for (const ProviderFile &file : m_files)
+        latest = std::max(latest, file.updatedAt);
+    return latest;
 }
 
 RegistrySnapshot RegistrySnapshot::Builder::build() const
@@ -232,6 +242,11 @@ bool RegistrySnapshot::isEmpty() const
     return m_data->loadedProviders.isEmpty();
 }
 
+bool RegistrySnapshot::hasSameContent(const RegistrySnapshot &other) const
+{
+    return m_data->version == other.m_data->version && m_data->files == other.m_data->files;
+}
+
 QString RegistrySnapshot::version() const
 {
     return m_data->version;
@@ -291,7 +306,8 @@ QByteArray RegistrySnapshot::toCacheText() const
     for (const ProviderFile &file : m_data->files) {
         files.append(QJsonObject{{QStringLiteral("provider"), file.provider},
                                  {QStringLiteral("models"), file.models},
-                                 {QStringLiteral("metadata"), file.metadata}});
+                                 {QStringLiteral("metadata"), file.metadata},
+                                 {QStringLiteral("updated_at"), file.updatedAt}});
     }
     const QJsonObject cache{{QStringLiteral("version"), m_data->version},
                             {QStringLiteral("generated_at"), m_data->generatedAt},
@@ -323,7 +339,8 @@ std::optional<RegistrySnapshot> RegistrySnapshot::fromCacheText(const QByteArray
             if (!it.value().isObject())
                 return std::nullopt;
         }
-        loaded.append(ProviderFile{provider.toString(), modelObject, metadata.toObject()});
+        loaded.append(ProviderFile{provider.toString(), modelObject, metadata.toObject(),
+                                   file.value(QStringLiteral("updated_at")).toString()});
     }
     return fromFiles(version.toString(), generatedAt.toString(), loaded);
 }

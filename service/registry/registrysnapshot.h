@@ -30,6 +30,9 @@ class RegistrySnapshot
         QString provider;
         QJsonObject models;
         QJsonObject metadata;
+        QString updatedAt; // the file's top-level "updated_at", when it is a string
+
+        friend bool operator==(const ProviderFile &, const ProviderFile &) = default;
     };
 
 public:
@@ -56,6 +59,10 @@ public:
         bool carryOver(const RegistrySnapshot &previous, const QString &provider);
 
         RegistrySnapshot build() const;
+
+        // The latest "updated_at" of the loaded provider files (RFC 3339 text compared as
+        // text), or an empty string when none has one.
+        QString latestUpdatedAt() const;
 
     private:
         void addFile(ProviderFile file);
@@ -84,6 +91,11 @@ public:
 
     // Returns true while no provider file has loaded.
     bool isEmpty() const;
+
+    // Returns true when both have the same version and the same provider files, whatever
+    // their build times: a refresh that changed nothing keeps the earlier snapshot, and
+    // with it the ETag that clients hold.
+    bool hasSameContent(const RegistrySnapshot &other) const;
 
     QString version() const;
     QString generatedAt() const;

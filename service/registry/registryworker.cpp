@@ -86,8 +86,15 @@ void RegistryWorker::onFetchFinished()
     fetch->deleteLater();
     RegistryFetchResult result = fetch->result();
 
-    for (const QString &failure : std::as_const(result.failures))
-        qCWarning(lcRegistry).noquote() << "Registry download failed:" << failure;
+    // The same failures on every retry are logged in full once, then as one line.
+    if (!result.failures.isEmpty() && result.failures == m_lastFailures) {
+        qCWarning(lcRegistry).noquote() << "Registry downloads failed again:" << result.failures.size()
+                                        << "file(s), as logged before";
+    } else {
+        for (const QString &failure : std::as_const(result.failures))
+            qCWarning(lcRegistry).noquote() << "Registry download failed:" << failure;
+    }
+    m_lastFailures = result.failures;
 
     if (result.loadedProviders.isEmpty()) {
         ++m_failuresInARow;
@@ -109,20 +116,36 @@ void RegistryWorker::onFetchFinished()
         return;
     }
 
-    // A provider that failed this time keeps the copy it had.
+    // A provider that failed this time keeps the copy it had. One that has none yet
+    // makes the next refresh come sooner, so a file fixed upstream appears within
+    // minutes rather than at the next regular refresh.
+    bool incomplete = false;
     for (const QString &provider : std::as_const(result.failedProviders)) {
         if (result.builder.carryOver(m_lastGood, provider))
             qCWarning(lcRegistry).noquote() << "Registry provider" << provider << "keeps its previous copy";
+        else
+            incomplete = true;
     }
     m_failuresInARow = 0;
-    m_lastGood = result.builder.build();
+    m_incompleteInARow = incomplete ? m_incompleteInARow + 1 : 0;
+
+    const RegistrySnapshot built = result.builder.build();
+    if (!built.hasSameContent(m_lastGood)) {
+        m_lastGood = built;
+        qCInfo(lcRegistry).noquote() << "Registry version" << m_lastGood.version() << "loaded:"
+                                     << m_lastGood.loadedProviders().join(QStringLiteral(", "));
+        m_client.publish(m_lastGood);
+    }
     m_lastGoodFetchedAtMs = nowMs();
-    qCInfo(lcRegistry).noquote() << "Registry version" << m_lastGood.version() << "loaded:"
-                                 << m_lastGood.loadedProviders().join(QStringLiteral(", "));
-    m_client.publish(m_lastGood);
     storeSharedCopy(m_lastGood, m_lastGoodFetchedAtMs);
-    scheduleRefresh(refreshAge());
-    m_client.attemptFinished(refreshAge());
+
+    std::chrono::milliseconds next = refreshAge();
+    if (incomplete) {
+        const int doublings = std::min(m_incompleteInARow - 1, 6);
+        next = std::min<std::chrono::milliseconds>(RefreshRetry * (1 << doublings), next);
+    }
+    scheduleRefresh(next);
+    m_client.attemptFinished(next);
 }
 
 bool RegistryWorker::adoptSharedCopy()

@@ -56,7 +56,9 @@ private:
     RegistryFetch *m_fetch = nullptr;   // the refresh in flight
     RegistrySnapshot m_lastGood;
     qint64 m_lastGoodFetchedAtMs = 0;   // when m_lastGood was fetched, by whichever instance
-    int m_failuresInARow = 0;
+    int m_failuresInARow = 0;   // refreshes in a row that loaded no provider
+    int m_incompleteInARow = 0; // refreshes in a row that left a provider without any copy
+    QStringList m_lastFailures; // the failures of the last refresh, as logged
 };
 
 } // namespace llmring

@@ -254,9 +254,11 @@ private Q_SLOTS:
     void filters();
     void unknownVersionNotFound();
     void neverLoadedRegistry();
+    void unchangedRefreshKeepsEtag();
 
     // Served from the HTTP mirror.
     void versionedRegistry();
+    void versionDownloadsNeverWait();
     void invalidVersionRejected_data();
     void invalidVersionRejected();
     void failedProviderSkipped();
@@ -431,9 +433,15 @@ void tst_RegistryProxy::unknownVersionNotFound()
     QString error;
     QVERIFY2(service.start(m_database->settings(), &error), qPrintable(error));
     HttpClient client(service.baseUrl());
+    const QString path = QStringLiteral("/registry/v/1999-01-01/registry.json");
 
-    const HttpResponse response = client.get(QStringLiteral("/registry/v/1999-01-01/registry.json"));
+    const HttpResponse first = client.get(path);
+    HttpResponse response = first;
+    QTRY_VERIFY_WITH_TIMEOUT((response = client.get(path)).status != 503, 10000);
 
+    QCOMPARE(first.status, 503);
+    QCOMPARE(first.detail(), QStringLiteral("Registry version 1999-01-01 is being downloaded; retry in a second"));
+    QCOMPARE(first.header("Retry-After"), QByteArray("1"));
     const QJsonObject expected{{QStringLiteral("detail"), QStringLiteral("Registry version not found: 1999-01-01")}};
     QCOMPARE(response.status, 404);
     QCOMPARE(response.json(), QJsonValue(expected));
@@ -463,6 +471,25 @@ void tst_RegistryProxy::neverLoadedRegistry()
     QCOMPARE(created.value(QStringLiteral("cost")), QJsonValue(0.0));
 }
 
+void tst_RegistryProxy::unchangedRefreshKeepsEtag()
+{
+    TestService service;
+    QString error;
+    QVERIFY2(service.start(m_database->settings(), &error), qPrintable(error));
+    RegistryClient &registry = service.service().registry();
+    QVERIFY(registry.waitForAttemptsAfter(0, 10s));
+    HttpClient client(service.baseUrl());
+    const HttpResponse before = client.get(QStringLiteral("/registry"));
+
+    registry.refreshNow();
+    QVERIFY(registry.waitForAttemptsAfter(1, 10s));
+    const HttpResponse after = client.get(QStringLiteral("/registry"), {{"If-None-Match", before.header("ETag")}});
+
+    QCOMPARE(before.status, 200);
+    QCOMPARE(after.status, 304);
+    QCOMPARE(after.header("ETag"), before.header("ETag"));
+}
+
 void tst_RegistryProxy::versionedRegistry()
 {
     RegistryMirror mirror;
@@ -474,8 +501,13 @@ void tst_RegistryProxy::versionedRegistry()
     HttpClient client(service.baseUrl());
     const QString path = QStringLiteral("/registry/v/2025-08-01/registry.json");
 
-    const HttpResponse first = client.get(path);
+    // The first request starts the download and does not wait for it.
+    const HttpResponse downloading = client.get(path);
+    HttpResponse first = downloading;
+    QTRY_VERIFY_WITH_TIMEOUT((first = client.get(path)).status != 503, 10000);
 
+    QCOMPARE(downloading.status, 503);
+    QCOMPARE(downloading.header("Retry-After"), QByteArray("1"));
     QCOMPARE(first.status, 200);
     QCOMPARE(versionOf(first), QStringLiteral("2025-08-01"));
     QCOMPARE(modelsOf(first), fixtureModels(VersionedOpenAiModels));
@@ -493,8 +525,52 @@ void tst_RegistryProxy::versionedRegistry()
     QCOMPARE(conditional.body, QByteArray());
     QCOMPARE(conditional.header("ETag"), first.header("ETag"));
     QCOMPARE(conditional.header("Cache-Control"), QByteArray("public, max-age=31536000, immutable"));
+    QCOMPARE(conditional.header("Content-Type"), QByteArray("application/json"));
     QCOMPARE(server.totalRequests(), requestsBefore);
     QCOMPARE(server.requestCount(u'/' + VersionedOpenAiModels), 1);
+}
+
+void tst_RegistryProxy::versionDownloadsNeverWait()
+{
+    RegistryMirror mirror;
+    QString error;
+    QVERIFY2(mirror.start(&error), qPrintable(error));
+    FixtureHttpServer &server = mirror.server();
+    TestService service;
+    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(!service.service().registry().current().isEmpty(), 10000);
+    // Every later download hangs until released: made-up versions must not tie up workers.
+    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Hold);
+    HttpClient client(service.baseUrl());
+
+    QList<HttpResponse> versions;
+    for (int i = 1; i <= 6; ++i)
+        versions.append(client.get(QStringLiteral("/registry/v/made-up-%1/registry.json").arg(i)));
+    QTRY_VERIFY_WITH_TIMEOUT(server.heldCount() >= 1, 10000);
+    const HttpResponse registry = client.get(QStringLiteral("/registry"));
+    const HttpResponse log = client.post(QStringLiteral("/api/v1/log"), usageLogBody(10, 5),
+                                         apiKey("registryproxy-version-downloads"));
+
+    // Four downloads run at once; requests for more versions are turned away.
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(versions.at(i).status, 503);
+        QCOMPARE(versions.at(i).detail(),
+                 QStringLiteral("Registry version made-up-%1 is being downloaded; retry in a second").arg(i + 1));
+    }
+    for (int i = 4; i < 6; ++i) {
+        QCOMPARE(versions.at(i).status, 503);
+        QCOMPARE(versions.at(i).header("Retry-After"), QByteArray("5"));
+    }
+    QCOMPARE(registry.status, 200);
+    QCOMPARE(log.status, 201);
+    QVERIFY(server.heldCount() >= 1); // none of the answers waited for the downloads
+
+    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Serve);
+    server.release();
+    const QString path = QStringLiteral("/registry/v/made-up-1/registry.json");
+    HttpResponse settled;
+    QTRY_VERIFY_WITH_TIMEOUT((settled = client.get(path)).status == 404, 10000);
+    QCOMPARE(settled.detail(), QStringLiteral("Registry version not found: made-up-1"));
 }
 
 void tst_RegistryProxy::invalidVersionRejected_data()

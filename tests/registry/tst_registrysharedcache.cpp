@@ -443,7 +443,9 @@ void tst_RegistrySharedCache::versionSharedThroughRedis()
     QString error;
     TestService first;
     QVERIFY2(first.start(serviceSettings(), &error), qPrintable(error));
-    const HttpResponse firstVersion = HttpClient(first.baseUrl()).get(path);
+    HttpClient firstClient(first.baseUrl());
+    HttpResponse firstVersion;
+    QTRY_VERIFY_WITH_TIMEOUT((firstVersion = firstClient.get(path)).status != 503, LoadTimeoutMs);
     QCOMPARE(firstVersion.status, 200);
     QCOMPARE(QJsonDocument::fromJson(firstVersion.body).object().value(QStringLiteral("version")).toString(),
              FixtureArchivedVersion);
@@ -462,7 +464,9 @@ void tst_RegistrySharedCache::versionSharedThroughRedis()
     m_registryServer->stop();
     TestService second;
     QVERIFY2(second.start(serviceSettings(), &error), qPrintable(error));
-    const HttpResponse version = HttpClient(second.baseUrl()).get(path);
+    HttpClient secondClient(second.baseUrl());
+    HttpResponse version;
+    QTRY_VERIFY_WITH_TIMEOUT((version = secondClient.get(path)).status != 503, LoadTimeoutMs);
 
     QCOMPARE(version.status, 200);
     QCOMPARE(version.body, firstVersion.body);

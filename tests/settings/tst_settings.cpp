@@ -171,11 +171,15 @@ void tst_Settings::registryBaseUrl_data()
     QTest::newRow("ftp") << "ftp://mirror.example/registry/" << ""
                          << " is invalid: the scheme must be http, https or file, not \"ftp\"";
     QTest::newRow("relative path") << "registry/" << ""
-                                   << " is invalid: the scheme must be http, https or file, not \"\"";
+                                   << " is invalid: expected an http, https or file URL, or an absolute path "
+                                      "such as /srv/registry/";
+    QTest::newRow("file on another host") << "file://mirror.example/srv/registry/" << ""
+                                          << " is invalid: a file URL must name a local folder, as in "
+                                             "file:///srv/registry/, not one on host \"mirror.example\"";
     QTest::newRow("http without host") << "http:///registry/" << "" << " is invalid: an http URL needs a host";
     QTest::newRow("file with host only") << "file://registry" << ""
-                                         << " is invalid: a file URL needs an absolute path, as in "
-                                            "file:///srv/registry/";
+                                         << " is invalid: a file URL must name a local folder, as in "
+                                            "file:///srv/registry/, not one on host \"registry\"";
     QTest::newRow("query") << "https://mirror.example/registry/?v=1" << ""
                            << " is invalid: expected an http, https or file URL such as "
                               "https://llmring.github.io/registry/";

@@ -39,6 +39,7 @@ const QByteArray AcmeModels = R"({
     "acme:free": {"dollars_per_million_tokens_input": 0, "dollars_per_million_tokens_output": 0},
     "acme:ceiling": {"dollars_per_million_tokens_input": 1000000, "dollars_per_million_tokens_output": 1000000,
                      "dollars_per_million_tokens_cache_read": 1000000},
+    "acme:almost-ceiling": {"dollars_per_million_tokens_input": 999999.9999999, "dollars_per_million_tokens_output": 0},
     "acme:negative": {"dollars_per_million_tokens_input": -1, "dollars_per_million_tokens_output": 1},
     "acme:text-price": {"dollars_per_million_tokens_input": "2.5", "dollars_per_million_tokens_output": 1},
     "acme:above-ceiling": {"dollars_per_million_tokens_input": 1000001, "dollars_per_million_tokens_output": 1},
@@ -185,6 +186,9 @@ void tst_UsagePricing::pricedFromRegistry_data()
     // (2^31 − 1) × 2 × 10^6 / 10^6: the highest accepted price stays within the column
     QTest::newRow("highest accepted price") << "acme" << "ceiling" << Max << Max << 0LL << "4294967294.0000000000"
                                             << "registry";
+    // (2^31 − 1) × 999999.9999999 / 10^6, exact to the last of the 10 places
+    QTest::newRow("large cost stays exact") << "acme" << "almost-ceiling" << Max << 0LL << 0LL
+                                            << "2147483646.9997852516" << "registry";
     QTest::newRow("key without a provider prefix") << "other" << "bare-key" << 1000LL << 1000LL << 0LL
                                                    << "0.0120000000" << "registry";
     QTest::newRow("unknown model") << "acme" << "gpt-5" << 1000LL << 1000LL << 0LL << "0.0000000000" << "unpriced";
@@ -422,7 +426,7 @@ void tst_UsagePricing::repriceWithoutRegistry()
     QVERIFY(result.finished);
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.standardError.contains(QStringLiteral("llmring-server: cannot reprice: Registry unavailable: %1 "
-                                                          "(check LLMRING_REGISTRY_BASE_URL; the server log names "
+                                                          "(check LLMRING_REGISTRY_BASE_URL; the lines above name "
                                                           "each failed file)\n")
                                                .arg(missing)),
              qPrintable(result.standardError));
