@@ -279,3 +279,41 @@ pick_free_port() {
     done
     die "no free TCP port found on 127.0.0.1 after 100 attempts"
 }
+
+# Start a PostgreSQL cluster in a new temporary folder on a free port, for tests and
+# tools that may create and drop schemas in it. Sets cluster_folder, cluster_running and
+# LLMRING_TEST_DATABASE_URL; the caller stops it with stop_cluster and removes the folder.
+# A start can lose its port to another process, so it is tried three times.
+start_throwaway_cluster() {
+    find_postgres_bindir
+    cluster_folder="$(mktemp -d "${TMPDIR:-/tmp}/llmring-test-pg.XXXXXX")"
+    prepare_cluster_folder "$cluster_folder" \
+        "set TMPDIR to a folder that other users can reach (such as /tmp), or set LLMRING_TEST_DATABASE_URL"
+    init_cluster "$cluster_folder/data" "$cluster_folder/initdb.log"
+
+    # Durability settings are off because the cluster is deleted after the run.
+    local attempt port
+    for ((attempt = 1; attempt <= 3; attempt++)); do
+        port="$(pick_free_port)"
+        if start_cluster "$cluster_folder/data" "$port" "$cluster_folder/server.log" \
+            fsync=off synchronous_commit=off full_page_writes=off; then
+            cluster_running=1
+            export LLMRING_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+            return 0
+        fi
+    done
+    die "PostgreSQL did not start after 3 attempts"
+}
+
+# Stop the cluster of start_throwaway_cluster, if it runs, and delete its folder.
+remove_throwaway_cluster() {
+    if ((${cluster_running:-0})); then
+        stop_cluster "$cluster_folder/data" || log "pg_ctl stop failed. See $cluster_folder/server.log."
+        cluster_running=0
+    fi
+    if [[ -n "${cluster_folder:-}" ]]; then
+        log "removing $cluster_folder"
+        rm -rf -- "$cluster_folder"
+        cluster_folder=""
+    fi
+}

@@ -137,6 +137,9 @@ ApiReply *ApiClient::receipts(const ReceiptQuery &query)
 
 ApiReply *ApiClient::receipt(const QString &receiptId)
 {
+    // NOTE: the receipt ids "." and ".." (valid on the service) cannot be fetched here.
+    // QUrl decodes %2E back to a dot and the request path drops dot segments, so such a
+    // call reaches the receipt list instead.
     return get(QStringLiteral("/api/v1/receipts/") + QString::fromLatin1(QUrl::toPercentEncoding(receiptId)));
 }
 

@@ -74,7 +74,9 @@ void ApiReply::onFinished()
 
     m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     m_headers = reply->rawHeaderPairs();
-    m_body = reply->readAll();
+    // An aborted or timed-out reply is closed, and reading it only makes QIODevice warn.
+    if (reply->isOpen())
+        m_body = reply->readAll();
     m_networkError = reply->errorString();
     if (const std::optional<QJsonValue> parsed = json::parse(m_body, nullptr))
         m_json = *parsed;

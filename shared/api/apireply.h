@@ -57,7 +57,8 @@ public:
     // One sentence for the user: what failed and, where it helps, what to try next.
     QString errorMessage() const;
 
-    // Cancels the call; finished() follows with ApiError::Canceled.
+    // Cancels the call. A call in flight emits finished() with ApiError::Canceled before
+    // abort() returns; after finished() it does nothing.
     void abort();
 
 Q_SIGNALS:
@@ -77,7 +78,7 @@ private:
     QString m_networkError;
     QUrl m_url;
     QByteArray m_body;
-    QJsonValue m_json;
+    QJsonValue m_json{QJsonValue::Undefined}; // a default QJsonValue is null, which is JSON
     QString m_detail;
     QList<QPair<QByteArray, QByteArray>> m_headers;
 };

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: MIT
+
+#include "usageperiodmodel.h"
+
+#include "common/costformat.h"
+
+namespace llmring::console {
+
+UsagePeriodModel::UsagePeriodModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void UsagePeriodModel::setPeriods(const QList<UsagePeriod> &periods, UsageGrouping grouping)
+{
+    beginResetModel();
+    m_periods = periods;
+    const bool headerChanged = grouping != m_grouping;
+    m_grouping = grouping;
+    endResetModel();
+    if (headerChanged)
+        Q_EMIT headerDataChanged(Qt::Horizontal, Period, Period);
+}
+
+void UsagePeriodModel::clear()
+{
+    beginResetModel();
+    m_periods.clear();
+    endResetModel();
+}
+
+int UsagePeriodModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_periods.size());
+}
+
+int UsagePeriodModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant UsagePeriodModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const UsagePeriod &period = m_periods.at(index.row());
+
+    if (role == Qt::DisplayRole) {
+        switch (static_cast<Column>(index.column())) {
+        case Period:
+            return period.start;
+        case Requests:
+            return period.requests;
+        case Cost:
+            return period.cost;
+        case Tokens:
+            return period.tokens;
+        case TopModel:
+            return period.topModel;
+        case ColumnCount:
+            break;
+        }
+        return {};
+    }
+    if (role == Qt::ToolTipRole && index.column() == Cost)
+        return formatDollarsExact(period.cost);
+    if (role == Qt::TextAlignmentRole && index.column() != Period && index.column() != TopModel)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant UsagePeriodModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+
+    switch (static_cast<Column>(section)) {
+    case Period:
+        switch (m_grouping) {
+        case UsageGrouping::Day:
+            return tr("Day");
+        case UsageGrouping::Week:
+            return tr("Week from");
+        case UsageGrouping::Month:
+            return tr("Month from");
+        }
+        return {};
+    case Requests:
+        return tr("Requests");
+    case Cost:
+        return tr("Cost");
+    case Tokens:
+        return tr("Tokens");
+    case TopModel:
+        return tr("Top model");
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+} // namespace llmring::console
