@@ -5,9 +5,10 @@
 #include "logcsvexporter.h"
 #include "logtablemodel.h"
 
-#include <QCheckBox>
+#include "common/daterangefilter.h"
+#include "common/filteredit.h"
+
 #include <QComboBox>
-#include <QDateEdit>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QGridLayout>
@@ -30,18 +31,7 @@ namespace llmring::console {
 
 namespace {
 
-// Dates shown without a time, unambiguous in every locale.
-const QString DateFormat = QStringLiteral("yyyy-MM-dd");
 constexpr int DefaultRangeDays = 7;
-
-QLineEdit *filterEdit(const QString &objectName, QWidget *parent)
-{
-    auto *edit = new QLineEdit(parent);
-    edit->setObjectName(objectName);
-    edit->setClearButtonEnabled(true);
-    edit->setPlaceholderText(LogsPage::tr("any"));
-    return edit;
-}
 
 } // namespace
 
@@ -55,16 +45,6 @@ LogsPage::LogsPage(api::ApiClient &client, QWidget *parent)
     for (QLineEdit *edit : {m_modelFilter, m_aliasFilter, m_originFilter, m_providerFilter, m_profileFilter})
         connect(edit, &QLineEdit::returnPressed, this, &LogsPage::refresh);
     connect(m_applyButton, &QPushButton::clicked, this, &LogsPage::refresh);
-    connect(m_allTime, &QCheckBox::toggled, this, &LogsPage::updateDateEdits);
-    // The range must not end before it starts, so moving one end past the other moves both.
-    connect(m_fromDate, &QDateEdit::dateChanged, this, [this](QDate from) {
-        if (m_toDate->date() < from)
-            m_toDate->setDate(from);
-    });
-    connect(m_toDate, &QDateEdit::dateChanged, this, [this](QDate to) {
-        if (m_fromDate->date() > to)
-            m_fromDate->setDate(to);
-    });
     connect(m_exportButton, &QPushButton::clicked, this, &LogsPage::chooseExportFile);
 
     connect(m_model, &LogTableModel::loadingChanged, this, [this](bool loading) {
@@ -92,7 +72,6 @@ LogsPage::LogsPage(api::ApiClient &client, QWidget *parent)
     connect(m_exporter, &LogCsvExporter::progress, this, &LogsPage::onExportProgress);
     connect(m_exporter, &LogCsvExporter::finished, this, &LogsPage::onExportFinished);
 
-    updateDateEdits();
     updateRowsLabel();
 }
 
@@ -111,19 +90,7 @@ void LogsPage::buildLayout()
     m_providerFilter = filterEdit(QStringLiteral("providerFilter"), this);
     m_profileFilter = filterEdit(QStringLiteral("profileFilter"), this);
 
-    m_allTime = new QCheckBox(tr("All time"), this);
-    m_allTime->setObjectName(QStringLiteral("allTime"));
-    m_allTime->setChecked(true);
-    const QDate today = QDate::currentDate();
-    m_fromDate = new QDateEdit(today.addDays(-DefaultRangeDays), this);
-    m_fromDate->setObjectName(QStringLiteral("fromDate"));
-    m_toDate = new QDateEdit(today, this);
-    m_toDate->setObjectName(QStringLiteral("toDate"));
-    for (QDateEdit *edit : {m_fromDate, m_toDate}) {
-        edit->setCalendarPopup(true);
-        edit->setDisplayFormat(DateFormat);
-    }
-    m_toDate->setToolTip(tr("The range includes this whole day."));
+    m_dateRange = new DateRangeFilter(DefaultRangeDays, this);
 
     m_order = new QComboBox(this);
     m_order->setObjectName(QStringLiteral("order"));
@@ -150,15 +117,7 @@ void LogsPage::buildLayout()
     }
 
     auto *rangeRow = new QHBoxLayout;
-    rangeRow->addWidget(m_allTime);
-    auto *fromLabel = new QLabel(tr("From:"), this);
-    fromLabel->setBuddy(m_fromDate);
-    rangeRow->addWidget(fromLabel);
-    rangeRow->addWidget(m_fromDate);
-    auto *toLabel = new QLabel(tr("To:"), this);
-    toLabel->setBuddy(m_toDate);
-    rangeRow->addWidget(toLabel);
-    rangeRow->addWidget(m_toDate);
+    m_dateRange->addTo(rangeRow);
     rangeRow->addSpacing(12);
     auto *orderLabel = new QLabel(tr("Order:"), this);
     orderLabel->setBuddy(m_order);
@@ -211,12 +170,9 @@ api::LogQuery LogsPage::filterQuery() const
     query.origin = m_originFilter->text().trimmed();
     query.provider = m_providerFilter->text().trimmed();
     query.profile = m_profileFilter->text().trimmed();
-    if (!m_allTime->isChecked()) {
-        // Whole local days. The API's end_date is inclusive and ApiClient sends milliseconds,
-        // so the range ends at the last millisecond of the "To" day.
-        // NOTE: a row logged in the final 999 microseconds of that day is left out.
-        query.start = m_fromDate->date().startOfDay();
-        query.end = m_toDate->date().addDays(1).startOfDay().addMSecs(-1);
+    if (!m_dateRange->isAllTime()) {
+        query.start = m_dateRange->start();
+        query.end = m_dateRange->end();
     }
     query.oldestFirst = m_order->currentData().toBool();
     return query;
@@ -236,9 +192,7 @@ void LogsPage::saveState(QSettings &settings) const
     settings.setValue(QStringLiteral("origin"), m_originFilter->text());
     settings.setValue(QStringLiteral("provider"), m_providerFilter->text());
     settings.setValue(QStringLiteral("profile"), m_profileFilter->text());
-    settings.setValue(QStringLiteral("allTime"), m_allTime->isChecked());
-    settings.setValue(QStringLiteral("from"), m_fromDate->date());
-    settings.setValue(QStringLiteral("to"), m_toDate->date());
+    m_dateRange->saveState(settings);
     settings.setValue(QStringLiteral("oldestFirst"), m_order->currentData().toBool());
 }
 
@@ -249,14 +203,7 @@ void LogsPage::restoreState(QSettings &settings)
     m_originFilter->setText(settings.value(QStringLiteral("origin")).toString());
     m_providerFilter->setText(settings.value(QStringLiteral("provider")).toString());
     m_profileFilter->setText(settings.value(QStringLiteral("profile")).toString());
-    m_allTime->setChecked(settings.value(QStringLiteral("allTime"), true).toBool());
-
-    const QDate to = settings.value(QStringLiteral("to")).toDate();
-    const QDate from = settings.value(QStringLiteral("from")).toDate();
-    if (to.isValid() && from.isValid() && from <= to) {
-        m_toDate->setDate(to);
-        m_fromDate->setDate(from);
-    }
+    m_dateRange->restoreState(settings);
     const bool oldestFirst = settings.value(QStringLiteral("oldestFirst"), false).toBool();
     m_order->setCurrentIndex(m_order->findData(oldestFirst));
 }
@@ -345,13 +292,6 @@ void LogsPage::showDetail()
     }
     const QJsonObject row = m_model->rowJson(current.row());
     m_detail->setPlainText(QString::fromUtf8(QJsonDocument(row).toJson(QJsonDocument::Indented)));
-}
-
-void LogsPage::updateDateEdits()
-{
-    const bool ranged = !m_allTime->isChecked();
-    m_fromDate->setEnabled(ranged);
-    m_toDate->setEnabled(ranged);
 }
 
 } // namespace llmring::console

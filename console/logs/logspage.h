@@ -8,9 +8,7 @@
 
 #include <QPointer>
 
-class QCheckBox;
 class QComboBox;
-class QDateEdit;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -20,6 +18,7 @@ class QTableView;
 
 namespace llmring::console {
 
+class DateRangeFilter;
 class LogCsvExporter;
 class LogTableModel;
 
@@ -60,7 +59,6 @@ private:
     void onExportFinished(bool ok, const QString &message);
     void updateRowsLabel();
     void showDetail();
-    void updateDateEdits();
 
     LogTableModel *m_model = nullptr;
     LogCsvExporter *m_exporter = nullptr;
@@ -71,9 +69,7 @@ private:
     QLineEdit *m_originFilter = nullptr;
     QLineEdit *m_providerFilter = nullptr;
     QLineEdit *m_profileFilter = nullptr;
-    QCheckBox *m_allTime = nullptr;
-    QDateEdit *m_fromDate = nullptr;
-    QDateEdit *m_toDate = nullptr;
+    DateRangeFilter *m_dateRange = nullptr;
     QComboBox *m_order = nullptr;
     QPushButton *m_applyButton = nullptr;
     QPushButton *m_exportButton = nullptr;

@@ -7,10 +7,10 @@
 #include "receipttablemodel.h"
 
 #include "api/apiclient.h"
+#include "common/daterangefilter.h"
+#include "common/filteredit.h"
 #include "receipts/keyset.h"
 
-#include <QCheckBox>
-#include <QDateEdit>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -29,21 +29,10 @@ namespace llmring::console {
 
 namespace {
 
-// Dates shown without a time, unambiguous in every locale.
-const QString DateFormat = QStringLiteral("yyyy-MM-dd");
 constexpr int DefaultRangeDays = 30;
 
 // A receipt or key file is a few hundred bytes, so a file this large was picked by mistake.
 constexpr qint64 MaxFileBytes = 1024 * 1024;
-
-QLineEdit *filterEdit(const QString &objectName, QWidget *parent)
-{
-    auto *edit = new QLineEdit(parent);
-    edit->setObjectName(objectName);
-    edit->setClearButtonEnabled(true);
-    edit->setPlaceholderText(ReceiptsPage::tr("any"));
-    return edit;
-}
 
 // Reads a whole file of at most MaxFileBytes. Returns std::nullopt with *error set otherwise.
 std::optional<QByteArray> readSmallFile(const QString &path, QString *error)
@@ -70,7 +59,6 @@ ReceiptsPage::ReceiptsPage(api::ApiClient &client, QWidget *parent)
 {
     buildLayout();
     connectSignals();
-    updateDateEdits();
     updateRowsLabel();
     updateKeySourceLabel();
 }
@@ -87,19 +75,7 @@ void ReceiptsPage::buildLayout()
     m_modelFilter = filterEdit(QStringLiteral("modelFilter"), this);
     m_aliasFilter = filterEdit(QStringLiteral("aliasFilter"), this);
 
-    m_allTime = new QCheckBox(tr("All time"), this);
-    m_allTime->setObjectName(QStringLiteral("allTime"));
-    m_allTime->setChecked(true);
-    const QDate today = QDate::currentDate();
-    m_fromDate = new QDateEdit(today.addDays(-DefaultRangeDays), this);
-    m_fromDate->setObjectName(QStringLiteral("fromDate"));
-    m_toDate = new QDateEdit(today, this);
-    m_toDate->setObjectName(QStringLiteral("toDate"));
-    for (QDateEdit *edit : {m_fromDate, m_toDate}) {
-        edit->setCalendarPopup(true);
-        edit->setDisplayFormat(DateFormat);
-    }
-    m_toDate->setToolTip(tr("The range includes this whole day, in local time."));
+    m_dateRange = new DateRangeFilter(DefaultRangeDays, this);
 
     m_applyButton = new QPushButton(tr("Apply"), this);
     m_applyButton->setObjectName(QStringLiteral("apply"));
@@ -124,16 +100,14 @@ void ReceiptsPage::buildLayout()
     m_keySourceLabel->setWordWrap(true);
 
     auto *filters = new QHBoxLayout;
-    const QList<QPair<QString, QWidget *>> labeled{
-        {tr("Model:"), m_modelFilter}, {tr("Alias:"), m_aliasFilter}, {tr("From:"), m_fromDate}, {tr("To:"), m_toDate}};
-    for (const auto &[text, widget] : labeled) {
-        if (widget == m_fromDate)
-            filters->addWidget(m_allTime);
+    const QList<QPair<QString, QLineEdit *>> textFilters{{tr("Model:"), m_modelFilter}, {tr("Alias:"), m_aliasFilter}};
+    for (const auto &[text, edit] : textFilters) {
         auto *label = new QLabel(text, this);
-        label->setBuddy(widget);
+        label->setBuddy(edit);
         filters->addWidget(label);
-        filters->addWidget(widget, widget == m_modelFilter || widget == m_aliasFilter ? 1 : 0);
+        filters->addWidget(edit, 1);
     }
+    m_dateRange->addTo(filters);
     filters->addWidget(m_applyButton);
     filters->addWidget(m_cancelButton);
 
@@ -174,16 +148,6 @@ void ReceiptsPage::connectSignals()
         connect(edit, &QLineEdit::returnPressed, this, &ReceiptsPage::refresh);
     connect(m_applyButton, &QPushButton::clicked, this, &ReceiptsPage::refresh);
     connect(m_cancelButton, &QPushButton::clicked, this, &ReceiptsPage::cancelLoads);
-    connect(m_allTime, &QCheckBox::toggled, this, &ReceiptsPage::updateDateEdits);
-    // The range must not end before it starts, so moving one end past the other moves both.
-    connect(m_fromDate, &QDateEdit::dateChanged, this, [this](QDate from) {
-        if (m_toDate->date() < from)
-            m_toDate->setDate(from);
-    });
-    connect(m_toDate, &QDateEdit::dateChanged, this, [this](QDate to) {
-        if (m_fromDate->date() > to)
-            m_fromDate->setDate(to);
-    });
     connect(m_openFileButton, &QPushButton::clicked, this, &ReceiptsPage::chooseReceiptFile);
     connect(m_keyFileButton, &QPushButton::clicked, this, &ReceiptsPage::chooseKeyFile);
     connect(m_serverKeysButton, &QPushButton::clicked, this, &ReceiptsPage::useServerKeys);
@@ -233,11 +197,9 @@ api::ReceiptQuery ReceiptsPage::filterQuery() const
     api::ReceiptQuery query;
     query.model = m_modelFilter->text().trimmed();
     query.alias = m_aliasFilter->text().trimmed();
-    if (!m_allTime->isChecked()) {
-        query.start = QDateTime(m_fromDate->date(), QTime(0, 0));
-        // NOTE: ApiClient sends times with millisecond precision, so a receipt stamped
-        // later than 23:59:59.999 (a finer fraction) is left out of the last day.
-        query.end = QDateTime(m_toDate->date(), QTime(23, 59, 59, 999));
+    if (!m_dateRange->isAllTime()) {
+        query.start = m_dateRange->start();
+        query.end = m_dateRange->end();
     }
     return query;
 }
@@ -382,19 +344,11 @@ QString ReceiptsPage::keySourceDescription() const
         .arg(QFileInfo(m_inspector->keyFilePath()).fileName(), m_keyFileKeyIds.join(QStringLiteral(", ")));
 }
 
-void ReceiptsPage::updateDateEdits()
-{
-    m_fromDate->setEnabled(!m_allTime->isChecked());
-    m_toDate->setEnabled(!m_allTime->isChecked());
-}
-
 void ReceiptsPage::saveState(QSettings &settings) const
 {
     settings.setValue(QStringLiteral("model"), m_modelFilter->text());
     settings.setValue(QStringLiteral("alias"), m_aliasFilter->text());
-    settings.setValue(QStringLiteral("allTime"), m_allTime->isChecked());
-    settings.setValue(QStringLiteral("fromDate"), m_fromDate->date());
-    settings.setValue(QStringLiteral("toDate"), m_toDate->date());
+    m_dateRange->saveState(settings);
     settings.setValue(QStringLiteral("splitter"), m_splitter->saveState());
     settings.setValue(QStringLiteral("detailSplitter"), m_detail->splitterState());
 }
@@ -403,16 +357,9 @@ void ReceiptsPage::restoreState(QSettings &settings)
 {
     m_modelFilter->setText(settings.value(QStringLiteral("model")).toString());
     m_aliasFilter->setText(settings.value(QStringLiteral("alias")).toString());
-    m_allTime->setChecked(settings.value(QStringLiteral("allTime"), true).toBool());
-    const QDate from = settings.value(QStringLiteral("fromDate")).toDate();
-    const QDate to = settings.value(QStringLiteral("toDate")).toDate();
-    if (from.isValid() && to.isValid() && from <= to) {
-        m_fromDate->setDate(from);
-        m_toDate->setDate(to);
-    }
+    m_dateRange->restoreState(settings);
     m_splitter->restoreState(settings.value(QStringLiteral("splitter")).toByteArray());
     m_detail->restoreSplitterState(settings.value(QStringLiteral("detailSplitter")).toByteArray());
-    updateDateEdits();
 }
 
 } // namespace llmring::console

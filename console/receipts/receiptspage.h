@@ -9,8 +9,6 @@
 #include <QString>
 #include <QStringList>
 
-class QCheckBox;
-class QDateEdit;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -23,6 +21,7 @@ struct ReceiptQuery;
 
 namespace llmring::console {
 
+class DateRangeFilter;
 class ReceiptDetailView;
 class ReceiptInspector;
 class ReceiptTableModel;
@@ -88,7 +87,6 @@ private:
     void updateBusy();
     void updateRowsLabel();
     void updateKeySourceLabel();
-    void updateDateEdits();
     QString keySourceDescription() const;
 
     ReceiptTableModel *m_model = nullptr;
@@ -98,9 +96,7 @@ private:
 
     QLineEdit *m_modelFilter = nullptr;
     QLineEdit *m_aliasFilter = nullptr;
-    QCheckBox *m_allTime = nullptr;
-    QDateEdit *m_fromDate = nullptr;
-    QDateEdit *m_toDate = nullptr;
+    DateRangeFilter *m_dateRange = nullptr;
     QPushButton *m_applyButton = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QPushButton *m_openFileButton = nullptr;

@@ -14,14 +14,14 @@ class QNetworkReply;
 
 namespace llmring::api {
 
-// Why a call did not succeed, so the console can say what to do next.
+// The reason a call failed, so the console can tell the user what to do next.
 enum class ApiError {
     None,
     Unreachable,     // no connection: refused, unknown host, network down, TLS failure
     TimedOut,        // no complete response within the client's timeout
     Canceled,        // abort() was called
-    HttpStatus,      // the server answered 4xx or 5xx; see status() and detail()
-    InvalidResponse, // a 2xx answer whose body is not the JSON the API returns
+    HttpStatus,      // the server responded with 4xx or 5xx; see status() and detail()
+    InvalidResponse, // a 2xx response whose body is not the JSON the API returns
 };
 
 // The outcome of one request. It emits finished() once and deletes itself afterwards

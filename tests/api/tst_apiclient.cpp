@@ -3,6 +3,7 @@
 // the user-facing messages of its errors, plus the failures only a canned server can
 // produce on demand (no response, a page that is not JSON) and a closed port.
 
+#include "cannedhttpserver.h"
 #include "httpclient.h"
 #include "testdatabase.h"
 #include "testservice.h"
@@ -15,8 +16,6 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace llmring;
@@ -31,58 +30,6 @@ const QByteArray ProjectKey = QByteArrayLiteral("apiclient-project");
 // RFC 8032 section 7.1, TEST 1.
 const QByteArray ActiveSeed = QByteArray::fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
 const QString ActiveKeyId = QStringLiteral("k_apiclient");
-
-quint16 closedPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress(QHostAddress::LocalHost), 0))
-        return 0;
-    const quint16 port = server.serverPort();
-    server.close();
-    return port;
-}
-
-// A server on 127.0.0.1 that reads requests and either never responds or sends one
-// fixed response to each and closes the connection.
-class CannedHttpServer final : public QObject
-{
-public:
-    CannedHttpServer()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                socket->setParent(this);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            }
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress(QHostAddress::LocalHost), 0); }
-    QUrl baseUrl() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-    // Without a response set, requests never get one.
-    void setResponse(const QByteArray &response) { m_response = response; }
-    int requestCount() const { return m_requests; }
-
-private:
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        if (!buffer.contains("\r\n\r\n"))
-            return;
-        buffer.clear();
-        ++m_requests;
-        if (m_response.isEmpty())
-            return;
-        socket->write(m_response);
-        socket->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    QByteArray m_response;
-    int m_requests = 0;
-};
 
 // Waits for `reply` to finish. The reply deletes itself afterwards, so the values are
 // copied in the slot.
@@ -299,6 +246,7 @@ void tst_ApiClient::abortCancels()
 {
     CannedHttpServer server;
     QVERIFY(server.listen());
+    server.setSilent(true);
     ApiClient client;
     client.setServer(server.baseUrl());
     ApiReply *reply = client.logs(LogQuery());
@@ -324,6 +272,7 @@ void tst_ApiClient::silentServerTimesOut()
 {
     CannedHttpServer server;
     QVERIFY(server.listen());
+    server.setSilent(true);
     ApiClient client;
     client.setServer(server.baseUrl());
     client.setTimeout(std::chrono::milliseconds(500));
@@ -340,8 +289,7 @@ void tst_ApiClient::htmlIsInvalidResponse()
 {
     CannedHttpServer server;
     QVERIFY(server.listen());
-    server.setResponse("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 21\r\nConnection: close\r\n\r\n"
-                       "<html>welcome</html>\n");
+    server.setDefaultResponse({200, "text/html", "<html>welcome</html>\n"});
     ApiClient client;
     client.setServer(server.baseUrl());
 
@@ -458,8 +406,7 @@ void tst_ApiClient::serverWithBasePath()
 {
     CannedHttpServer server;
     QVERIFY(server.listen());
-    server.setResponse("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 20\r\n"
-                       "Connection: close\r\n\r\n{\"detail\":\"Missing\"}");
+    server.setDefaultResponse({404, "application/json", R"({"detail":"Missing"})"});
     ApiClient client;
     client.setServer(QUrl(server.baseUrl().toString() + QStringLiteral("/llmring/")));
 

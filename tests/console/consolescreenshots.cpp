@@ -58,7 +58,7 @@ const DemoCall DemoCalls[] = {
 
 const double DemoReceiptCosts[] = {0.00795, 0.000234, 0.00472, 0.011385, 0.0147, 0.0052};
 
-// Lets the event loop run until `done` holds or `timeoutMs` passes.
+// Runs the event loop until `done` returns true or `timeoutMs` passes.
 bool waitFor(const std::function<bool()> &done, int timeoutMs = 15000)
 {
     QDeadlineTimer deadline(timeoutMs);

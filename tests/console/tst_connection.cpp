@@ -3,6 +3,7 @@
 // (with a working or an unreachable database) or from a small canned HTTP server in the
 // test. The dialog runs the same test and saves what the user entered.
 
+#include "cannedhttpserver.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -13,14 +14,11 @@
 #include "server/standaloneserver.h"
 #include "service.h"
 
-#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
@@ -39,87 +37,6 @@ constexpr int TestTimeoutMs = 15000;
 const QByteArray ServiceInfoBody = QByteArrayLiteral(
     R"({"name":"LLMRing Server","version":"0.1.0","docs":"/docs","registry":"/registry"})");
 
-// A port that nothing listens on: bound once to get a free number, then closed.
-quint16 closedPort()
-{
-    QTcpServer server;
-    if (!server.listen(QHostAddress(QHostAddress::LocalHost), 0))
-        return 0;
-    const quint16 port = server.serverPort();
-    server.close();
-    return port;
-}
-
-// An HTTP/1.1 server on 127.0.0.1 that responds to each path with a fixed response and
-// closes the connection after it. Paths without a response get 404 with an HTML page.
-struct CannedResponse
-{
-    int status = 200;
-    QByteArray contentType;
-    QByteArray body;
-};
-
-class CannedHttpServer final : public QObject
-{
-public:
-    using Response = CannedResponse;
-
-    bool listen() { return m_server.listen(QHostAddress(QHostAddress::LocalHost), 0); }
-    QUrl baseUrl() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-
-    void setResponse(const QString &path, const Response &response) { m_responses.insert(path, response); }
-    // Reads requests and never responds to them.
-    void setSilent(bool silent) { m_silent = silent; }
-    // A request for `path` stops the server: the listener and every connection close
-    // without a response, as a server process that exits does.
-    void setStopOn(const QString &path) { m_stopPath = path; }
-
-    CannedHttpServer()
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
-                socket->setParent(this);
-                connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            }
-        });
-    }
-
-private:
-    void read(QTcpSocket *socket)
-    {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
-        const qsizetype headEnd = buffer.indexOf("\r\n\r\n");
-        if (headEnd < 0 || m_silent)
-            return;
-        const QList<QByteArray> requestLine = buffer.left(buffer.indexOf("\r\n")).split(' ');
-        const QString path = requestLine.size() > 1 ? QString::fromLatin1(requestLine.at(1).split('?').first()) : QString();
-        buffer.clear();
-
-        if (path == m_stopPath) {
-            m_server.close();
-            for (QTcpSocket *open : findChildren<QTcpSocket *>())
-                open->abort();
-            return;
-        }
-        const Response response = m_responses.value(
-            path, Response{404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>"});
-        QByteArray bytes = "HTTP/1.1 " + QByteArray::number(response.status) + " Canned\r\n";
-        bytes += "Content-Type: " + response.contentType + "\r\n";
-        bytes += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
-        bytes += "Connection: close\r\n\r\n";
-        bytes += response.body;
-        socket->write(bytes);
-        socket->disconnectFromHost();
-    }
-
-    QTcpServer m_server;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
-    QHash<QString, Response> m_responses;
-    QString m_stopPath;
-    bool m_silent = false;
-};
-
 // Runs the tester on `server` with `key` and returns its one diagnosis.
 Diagnosis diagnose(const QUrl &server, const QString &key, int timeoutMs = 0)
 {
@@ -135,7 +52,7 @@ Diagnosis diagnose(const QUrl &server, const QString &key, int timeoutMs = 0)
 
 } // namespace
 
-Q_DECLARE_METATYPE(CannedResponse)
+Q_DECLARE_METATYPE(llmring::test::CannedResponse)
 
 class tst_Connection final : public QObject
 {

@@ -193,6 +193,43 @@ private:
     std::unique_ptr<FixtureHttpServer> m_server;
 };
 
+// The service with its registry read from a RegistryMirror, and an HTTP client for the
+// service. A test that needs a mirror behaviour from the first fetch on sets it between
+// startMirror() and startService().
+class MirroredService
+{
+public:
+    bool startMirror(QString *error) { return m_mirror.start(error); }
+
+    // Starts the service on `settings`, with the registry base URL set to the mirror.
+    bool startService(Settings settings, QString *error)
+    {
+        settings.registry.baseUrl = m_mirror.server().baseUrl();
+        if (!m_service.start(settings, error))
+            return false;
+        m_client = std::make_unique<HttpClient>(m_service.baseUrl());
+        return true;
+    }
+
+    // Starts the mirror, then the service.
+    bool start(const Settings &settings, QString *error)
+    {
+        return startMirror(error) && startService(settings, error);
+    }
+
+    RegistryMirror &mirror() { return m_mirror; }
+    FixtureHttpServer &server() { return m_mirror.server(); }
+    RegistryClient &registry() { return m_service.service().registry(); }
+    HttpClient &client() { return *m_client; }
+    QUrl baseUrl() const { return m_service.baseUrl(); }
+    quint16 port() const { return m_service.port(); }
+
+private:
+    RegistryMirror m_mirror;
+    TestService m_service;
+    std::unique_ptr<HttpClient> m_client;
+};
+
 struct ConcurrentResponse
 {
     int status = 0; // 0 when no response arrived in time
@@ -492,19 +529,15 @@ void tst_RegistryProxy::unchangedRefreshKeepsEtag()
 
 void tst_RegistryProxy::versionedRegistry()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
     const QString path = QStringLiteral("/registry/v/2025-08-01/registry.json");
 
     // The first request starts the download and does not wait for it.
-    const HttpResponse downloading = client.get(path);
+    const HttpResponse downloading = mirrored.client().get(path);
     HttpResponse first = downloading;
-    QTRY_VERIFY_WITH_TIMEOUT((first = client.get(path)).status != 503, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((first = mirrored.client().get(path)).status != 503, 10000);
 
     QCOMPARE(downloading.status, 503);
     QCOMPARE(downloading.header("Retry-After"), QByteArray("1"));
@@ -513,11 +546,11 @@ void tst_RegistryProxy::versionedRegistry()
     QCOMPARE(modelsOf(first), fixtureModels(VersionedOpenAiModels));
     QCOMPARE(first.header("Cache-Control"), QByteArray("public, max-age=31536000, immutable"));
     QCOMPARE(first.header("ETag"), expectedEtag(first.body));
-    QCOMPARE(server.requestCount(u'/' + VersionedOpenAiModels), 1);
+    QCOMPARE(mirrored.server().requestCount(u'/' + VersionedOpenAiModels), 1);
 
-    const int requestsBefore = server.totalRequests();
-    const HttpResponse second = client.get(path);
-    const HttpResponse conditional = client.get(path, {{"If-None-Match", first.header("ETag")}});
+    const int requestsBefore = mirrored.server().totalRequests();
+    const HttpResponse second = mirrored.client().get(path);
+    const HttpResponse conditional = mirrored.client().get(path, {{"If-None-Match", first.header("ETag")}});
 
     QCOMPARE(second.status, 200);
     QCOMPARE(second.body, first.body);
@@ -526,30 +559,26 @@ void tst_RegistryProxy::versionedRegistry()
     QCOMPARE(conditional.header("ETag"), first.header("ETag"));
     QCOMPARE(conditional.header("Cache-Control"), QByteArray("public, max-age=31536000, immutable"));
     QCOMPARE(conditional.header("Content-Type"), QByteArray("application/json"));
-    QCOMPARE(server.totalRequests(), requestsBefore);
-    QCOMPARE(server.requestCount(u'/' + VersionedOpenAiModels), 1);
+    QCOMPARE(mirrored.server().totalRequests(), requestsBefore);
+    QCOMPARE(mirrored.server().requestCount(u'/' + VersionedOpenAiModels), 1);
 }
 
 void tst_RegistryProxy::versionDownloadsNeverWait()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(!service.service().registry().current().isEmpty(), 10000);
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(!mirrored.registry().current().isEmpty(), 10000);
     // Every later download hangs until released: made-up versions must not tie up workers.
-    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Hold);
-    HttpClient client(service.baseUrl());
+    mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::Hold);
 
     QList<HttpResponse> versions;
     for (int i = 1; i <= 6; ++i)
-        versions.append(client.get(QStringLiteral("/registry/v/made-up-%1/registry.json").arg(i)));
-    QTRY_VERIFY_WITH_TIMEOUT(server.heldCount() >= 1, 10000);
-    const HttpResponse registry = client.get(QStringLiteral("/registry"));
-    const HttpResponse log = client.post(QStringLiteral("/api/v1/log"), usageLogBody(10, 5),
-                                         apiKey("registryproxy-version-downloads"));
+        versions.append(mirrored.client().get(QStringLiteral("/registry/v/made-up-%1/registry.json").arg(i)));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.server().heldCount() >= 1, 10000);
+    const HttpResponse registry = mirrored.client().get(QStringLiteral("/registry"));
+    const HttpResponse log = mirrored.client().post(QStringLiteral("/api/v1/log"), usageLogBody(10, 5),
+                                                    apiKey("registryproxy-version-downloads"));
 
     // Four downloads run at once; requests for more versions are turned away.
     for (int i = 0; i < 4; ++i) {
@@ -563,13 +592,13 @@ void tst_RegistryProxy::versionDownloadsNeverWait()
     }
     QCOMPARE(registry.status, 200);
     QCOMPARE(log.status, 201);
-    QVERIFY(server.heldCount() >= 1); // none of the answers waited for the downloads
+    QVERIFY(mirrored.server().heldCount() >= 1); // none of the answers waited for the downloads
 
-    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Serve);
-    server.release();
+    mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::Serve);
+    mirrored.server().release();
     const QString path = QStringLiteral("/registry/v/made-up-1/registry.json");
     HttpResponse settled;
-    QTRY_VERIFY_WITH_TIMEOUT((settled = client.get(path)).status == 404, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT((settled = mirrored.client().get(path)).status == 404, 10000);
     QCOMPARE(settled.detail(), QStringLiteral("Registry version not found: made-up-1"));
 }
 
@@ -591,41 +620,34 @@ void tst_RegistryProxy::invalidVersionRejected()
 {
     QFETCH(QByteArray, encodedVersion);
     QFETCH(QString, version);
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(service.service().registry().finishedAttempts() > 0, AttemptTimeoutMs);
-    const int requestsBefore = server.totalRequests();
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const int requestsBefore = mirrored.server().totalRequests();
 
-    const RawExchange exchange = rawExchange(service.port(), "GET /registry/v/" + encodedVersion
-                                                                 + "/registry.json HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                                                   "Connection: close\r\n\r\n");
+    const RawExchange exchange = rawExchange(mirrored.port(), "GET /registry/v/" + encodedVersion
+                                                                  + "/registry.json HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                                    "Connection: close\r\n\r\n");
 
     QCOMPARE(exchange.responses.size(), 1);
     const HttpResponse &response = exchange.responses.constFirst();
     QCOMPARE(response.status, 404);
     QCOMPARE(response.detail(), QStringLiteral("Registry version not found: ") + version);
-    QCOMPARE(server.totalRequests(), requestsBefore);
+    QCOMPARE(mirrored.server().totalRequests(), requestsBefore);
 }
 
 void tst_RegistryProxy::failedProviderSkipped()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    server.setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::ServerError);
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    mirrored.server().setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::ServerError);
+    QVERIFY2(mirrored.startService(m_database->settings(), &error), qPrintable(error));
     const QJsonObject expectedModels = allFixtureModels();
 
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse partial = client.get(QStringLiteral("/registry"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse partial = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(partial.status, 200);
     QCOMPARE(keysOfProvider(modelsOf(partial), QStringLiteral("anthropic")), QStringList());
@@ -635,11 +657,11 @@ void tst_RegistryProxy::failedProviderSkipped()
              keysOfProvider(expectedModels, QStringLiteral("google")));
     QCOMPARE(providerKeysOf(partial), (QStringList{QStringLiteral("google"), QStringLiteral("openai")}));
 
-    server.setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::Serve);
-    const quint64 attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > attempts, AttemptTimeoutMs);
-    const HttpResponse complete = client.get(QStringLiteral("/registry"));
+    mirrored.server().setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::Serve);
+    const quint64 attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > attempts, AttemptTimeoutMs);
+    const HttpResponse complete = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(complete.status, 200);
     QCOMPARE(modelKeysOf(complete), expectedModels.keys());
@@ -649,29 +671,24 @@ void tst_RegistryProxy::failedProviderSkipped()
 
 void tst_RegistryProxy::failedProviderKeepsCopy()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse before = client.get(QStringLiteral("/registry"));
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse before = mirrored.client().get(QStringLiteral("/registry"));
     QCOMPARE(before.status, 200);
     QCOMPARE(modelKeysOf(before), allFixtureModels().keys());
 
     // The openai change shows that the refresh took effect while anthropic failed.
-    server.setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::ServerError);
-    const QJsonObject added = mirror.addOpenAiModel();
+    mirrored.server().setBehaviour(AnthropicModels, FixtureHttpServer::Behaviour::ServerError);
+    const QJsonObject added = mirrored.mirror().addOpenAiModel();
     QVERIFY(!added.isEmpty());
-    const quint64 attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > attempts, AttemptTimeoutMs);
-    const HttpResponse after = client.get(QStringLiteral("/registry"));
+    const quint64 attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > attempts, AttemptTimeoutMs);
+    const HttpResponse after = mirrored.client().get(QStringLiteral("/registry"));
 
-    QCOMPARE(server.requestCount(u'/' + AnthropicModels), 2);
+    QCOMPARE(mirrored.server().requestCount(u'/' + AnthropicModels), 2);
     QCOMPARE(after.status, 200);
     QCOMPARE(modelsOf(after).value(AddedModelKey), QJsonValue(added));
     const QJsonObject anthropicBefore = fixtureModels(AnthropicModels);
@@ -683,19 +700,15 @@ void tst_RegistryProxy::failedProviderKeepsCopy()
 
 void tst_RegistryProxy::malformedProviderSkipped()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    server.setBehaviour(GoogleModels, FixtureHttpServer::Behaviour::Malformed);
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    mirrored.server().setBehaviour(GoogleModels, FixtureHttpServer::Behaviour::Malformed);
+    QVERIFY2(mirrored.startService(m_database->settings(), &error), qPrintable(error));
     const QJsonObject expectedModels = allFixtureModels();
 
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse response = client.get(QStringLiteral("/registry"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse response = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(response.status, 200);
     QCOMPARE(versionOf(response), QStringLiteral("2025-08-20"));
@@ -707,20 +720,16 @@ void tst_RegistryProxy::malformedProviderSkipped()
 
 void tst_RegistryProxy::malformedManifestUsesDefaults()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    server.setBehaviour(QStringLiteral("manifest.json"), FixtureHttpServer::Behaviour::Malformed);
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    mirrored.server().setBehaviour(QStringLiteral("manifest.json"), FixtureHttpServer::Behaviour::Malformed);
     // Two dates, in case the test runs across midnight UTC.
     const QString dayBefore = QDateTime::currentDateTimeUtc().date().toString(QStringLiteral("yyyy.MM.dd"));
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.startService(m_database->settings(), &error), qPrintable(error));
 
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse response = client.get(QStringLiteral("/registry"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse response = mirrored.client().get(QStringLiteral("/registry"));
     const QString dayAfter = QDateTime::currentDateTimeUtc().date().toString(QStringLiteral("yyyy.MM.dd"));
 
     QCOMPARE(response.status, 200);
@@ -729,40 +738,35 @@ void tst_RegistryProxy::malformedManifestUsesDefaults()
     QCOMPARE(providerKeysOf(response),
              (QStringList{QStringLiteral("anthropic"), QStringLiteral("google"), QStringLiteral("openai")}));
     // Only the manifest lists mistral, so without a manifest its file is never requested.
-    QCOMPARE(server.requestCount(QStringLiteral("/mistral/models.json")), 0);
+    QCOMPARE(mirrored.server().requestCount(QStringLiteral("/mistral/models.json")), 0);
 }
 
 void tst_RegistryProxy::registryDownKeepsCopy()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse before = client.get(QStringLiteral("/registry"));
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse before = mirrored.client().get(QStringLiteral("/registry"));
     QCOMPARE(before.status, 200);
 
-    server.stop();
-    const QJsonObject added = mirror.addOpenAiModel();
+    mirrored.server().stop();
+    const QJsonObject added = mirrored.mirror().addOpenAiModel();
     QVERIFY(!added.isEmpty());
-    quint64 attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QVERIFY(registry.waitForAttemptsAfter(attempts, 10s));
-    const HttpResponse whileDown = client.get(QStringLiteral("/registry"));
+    quint64 attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QVERIFY(mirrored.registry().waitForAttemptsAfter(attempts, 10s));
+    const HttpResponse whileDown = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(whileDown.status, 200);
     QCOMPARE(whileDown.body, before.body);
     QCOMPARE(whileDown.header("ETag"), before.header("ETag"));
 
-    QVERIFY2(server.start(&error), qPrintable(error));
-    attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > attempts, AttemptTimeoutMs);
-    const HttpResponse afterRestart = client.get(QStringLiteral("/registry"));
+    QVERIFY2(mirrored.server().start(&error), qPrintable(error));
+    attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > attempts, AttemptTimeoutMs);
+    const HttpResponse afterRestart = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(afterRestart.status, 200);
     QCOMPARE(modelsOf(afterRestart).value(AddedModelKey), QJsonValue(added));
@@ -772,29 +776,25 @@ void tst_RegistryProxy::registryDownKeepsCopy()
 
 void tst_RegistryProxy::neverAnsweringRegistry()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::NeverAnswer);
-    Settings settings = settingsFor(server.baseUrl());
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::NeverAnswer);
+    Settings settings = m_database->settings();
     // Long enough that the first request surely arrives while the fetch still runs.
     settings.registry.fetchTimeout = 3s;
-    TestService service;
-    QVERIFY2(service.start(settings, &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
-    const QString unavailable = QStringLiteral("Registry unavailable: ") + server.baseUrl().toDisplayString();
+    QVERIFY2(mirrored.startService(settings, &error), qPrintable(error));
+    const QString unavailable = QStringLiteral("Registry unavailable: ") + mirrored.server().baseUrl().toDisplayString();
 
-    const HttpResponse duringFetch = client.get(QStringLiteral("/registry"));
+    const HttpResponse duringFetch = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(duringFetch.status, 503);
-    QCOMPARE(registry.finishedAttempts(), quint64(0));
+    QCOMPARE(mirrored.registry().finishedAttempts(), quint64(0));
     QCOMPARE(duringFetch.detail(), unavailable);
     QVERIFY2(retryAfterSeconds(duringFetch) > 0, duringFetch.header("Retry-After").constData());
 
-    QVERIFY(registry.waitForAttemptsAfter(0, 10s));
-    const HttpResponse afterFetch = client.get(QStringLiteral("/registry"));
+    QVERIFY(mirrored.registry().waitForAttemptsAfter(0, 10s));
+    const HttpResponse afterFetch = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(afterFetch.status, 503);
     QCOMPARE(afterFetch.detail(), unavailable);
@@ -803,23 +803,19 @@ void tst_RegistryProxy::neverAnsweringRegistry()
 
 void tst_RegistryProxy::neverAnsweringProvider()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    server.setBehaviour(OpenAiModels, FixtureHttpServer::Behaviour::NeverAnswer);
-    Settings settings = settingsFor(server.baseUrl());
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    mirrored.server().setBehaviour(OpenAiModels, FixtureHttpServer::Behaviour::NeverAnswer);
+    Settings settings = m_database->settings();
     settings.registry.fetchTimeout = 1s;
-    TestService service;
-    QVERIFY2(service.start(settings, &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.startService(settings, &error), qPrintable(error));
     const QJsonObject expectedModels = allFixtureModels();
 
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse response = client.get(QStringLiteral("/registry"));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse response = mirrored.client().get(QStringLiteral("/registry"));
 
-    QCOMPARE(server.requestCount(u'/' + OpenAiModels), 1);
+    QCOMPARE(mirrored.server().requestCount(u'/' + OpenAiModels), 1);
     QCOMPARE(response.status, 200);
     QCOMPARE(keysOfProvider(modelsOf(response), QStringLiteral("openai")), QStringList());
     QCOMPARE(modelKeysOf(response), keysOfProvider(expectedModels, QStringLiteral("anthropic"))
@@ -831,28 +827,23 @@ void tst_RegistryProxy::concurrentReadsDuringRefresh()
 {
     constexpr int Requests = 50;
     constexpr int Managers = 5;
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
-    const HttpResponse before = client.get(QStringLiteral("/registry"));
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
+    const HttpResponse before = mirrored.client().get(QStringLiteral("/registry"));
     QCOMPARE(before.status, 200);
     const QByteArray oldEtag = before.header("ETag");
 
-    const QJsonObject added = mirror.addOpenAiModel();
+    const QJsonObject added = mirrored.mirror().addOpenAiModel();
     QVERIFY(!added.isEmpty());
-    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Hold);
-    const quint64 attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QTRY_VERIFY_WITH_TIMEOUT(server.heldCount() >= 1, AttemptTimeoutMs);
+    mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::Hold);
+    const quint64 attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.server().heldCount() >= 1, AttemptTimeoutMs);
 
     const QList<ConcurrentResponse> responses =
-        getConcurrently(QUrl(service.baseUrl().toString() + QStringLiteral("/registry")), Requests, Managers, 30000);
+        getConcurrently(QUrl(mirrored.baseUrl().toString() + QStringLiteral("/registry")), Requests, Managers, 30000);
 
     for (qsizetype i = 0; i < responses.size(); ++i) {
         QVERIFY2(responses.at(i).status == 200, qPrintable(QStringLiteral("request %1 got status %2")
@@ -861,13 +852,13 @@ void tst_RegistryProxy::concurrentReadsDuringRefresh()
         QCOMPARE(responses.at(i).etag, oldEtag);
     }
     // The fetch is still held, so no request waited for it.
-    QVERIFY(server.heldCount() >= 1);
-    QCOMPARE(registry.finishedAttempts(), attempts);
+    QVERIFY(mirrored.server().heldCount() >= 1);
+    QCOMPARE(mirrored.registry().finishedAttempts(), attempts);
 
-    server.setDefaultBehaviour(FixtureHttpServer::Behaviour::Serve);
-    server.release();
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > attempts, AttemptTimeoutMs);
-    const HttpResponse after = client.get(QStringLiteral("/registry"));
+    mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::Serve);
+    mirrored.server().release();
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > attempts, AttemptTimeoutMs);
+    const HttpResponse after = mirrored.client().get(QStringLiteral("/registry"));
 
     QCOMPARE(after.status, 200);
     QCOMPARE(modelsOf(after).value(AddedModelKey), QJsonValue(added));
@@ -877,35 +868,27 @@ void tst_RegistryProxy::concurrentReadsDuringRefresh()
 
 void tst_RegistryProxy::refreshBeforeTtl()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    Settings settings = settingsFor(server.baseUrl());
+    QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
+    Settings settings = m_database->settings();
     settings.registry.cacheTtl = 2s;
-    TestService service;
-    QVERIFY2(service.start(settings, &error), qPrintable(error));
-    HttpClient client(service.baseUrl());
+    QVERIFY2(mirrored.startService(settings, &error), qPrintable(error));
 
     // Three manifest requests are the first fetch and at least two refreshes.
-    QTRY_VERIFY_WITH_TIMEOUT(server.requestCount(QStringLiteral("/manifest.json")) >= 3, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.server().requestCount(QStringLiteral("/manifest.json")) >= 3, 15000);
 
-    const HttpResponse response = client.get(QStringLiteral("/registry"));
+    const HttpResponse response = mirrored.client().get(QStringLiteral("/registry"));
     QCOMPARE(response.status, 200);
     QCOMPARE(modelKeysOf(response), allFixtureModels().keys());
 }
 
 void tst_RegistryProxy::pricingFromHttpRegistry()
 {
-    RegistryMirror mirror;
+    MirroredService mirrored;
     QString error;
-    QVERIFY2(mirror.start(&error), qPrintable(error));
-    FixtureHttpServer &server = mirror.server();
-    TestService service;
-    QVERIFY2(service.start(settingsFor(server.baseUrl()), &error), qPrintable(error));
-    RegistryClient &registry = service.service().registry();
-    HttpClient client(service.baseUrl());
-    QTRY_VERIFY_WITH_TIMEOUT(registry.finishedAttempts() > 0, AttemptTimeoutMs);
+    QVERIFY2(mirrored.start(m_database->settings(), &error), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored.registry().finishedAttempts() > 0, AttemptTimeoutMs);
 
     const QJsonObject gpt4o = fixtureModels(OpenAiModels).value(QStringLiteral("openai:gpt-4o")).toObject();
     const double inputPrice = gpt4o.value(QStringLiteral("dollars_per_million_tokens_input")).toDouble();
@@ -916,18 +899,18 @@ void tst_RegistryProxy::pricingFromHttpRegistry()
     const QByteArray body = usageLogBody(1200, 350, 200);
     const HeaderList key = apiKey("registryproxy-pricing");
 
-    const HttpResponse fresh = client.post(QStringLiteral("/api/v1/log"), body, key);
+    const HttpResponse fresh = mirrored.client().post(QStringLiteral("/api/v1/log"), body, key);
 
     QCOMPARE(fresh.status, 201);
     const QJsonObject freshLog = fresh.json().toObject();
     QCOMPARE(freshLog.value(QStringLiteral("cost_source")), QJsonValue(QStringLiteral("registry")));
     QCOMPARE(freshLog.value(QStringLiteral("cost")), QJsonValue(expectedCost));
 
-    server.stop();
-    const quint64 attempts = registry.finishedAttempts();
-    registry.refreshNow();
-    QVERIFY(registry.waitForAttemptsAfter(attempts, 10s));
-    const HttpResponse cached = client.post(QStringLiteral("/api/v1/log"), body, key);
+    mirrored.server().stop();
+    const quint64 attempts = mirrored.registry().finishedAttempts();
+    mirrored.registry().refreshNow();
+    QVERIFY(mirrored.registry().waitForAttemptsAfter(attempts, 10s));
+    const HttpResponse cached = mirrored.client().post(QStringLiteral("/api/v1/log"), body, key);
 
     QCOMPARE(cached.status, 201);
     const QJsonObject cachedLog = cached.json().toObject();
