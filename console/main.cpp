@@ -12,18 +12,27 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 
 using namespace llmring;
 
-int main(int argc, char *argv[])
-{
-    QApplication application(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("llmring"));
-    QApplication::setApplicationName(QStringLiteral("llmring-console"));
-    QApplication::setApplicationVersion(QStringLiteral(LLMRING_VERSION));
+namespace {
 
+void setApplicationNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("llmring"));
+    QCoreApplication::setApplicationName(QStringLiteral("llmring-console"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LLMRING_VERSION));
+}
+
+// Handles --help and --version, and rejects unknown options, before any window system
+// is needed, so both work over SSH without a display.
+void parseCommandLine(int argc, char *argv[])
+{
+    QCoreApplication application(argc, argv);
+    setApplicationNames();
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
+    parser.setApplicationDescription(QCoreApplication::translate(
         "main",
         "LLMRing Console: usage charts, raw usage logs, receipt inspection and the model registry of an "
         "llmring-server project.\n\n"
@@ -32,6 +41,15 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(application);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    parseCommandLine(argc, argv);
+    QApplication application(argc, argv);
+    setApplicationNames();
 
     api::ApiClient client;
     console::ConnectionSettings settings;

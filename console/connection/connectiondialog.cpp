@@ -97,7 +97,9 @@ void ConnectionDialog::buildLayout()
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_nameEdit);
     form->addRow(tr("&Server URL:"), m_serverEdit);
-    form->addRow(tr("API &key:"), keyRow);
+    auto *keyLabel = new QLabel(tr("API &key:"), this);
+    keyLabel->setBuddy(m_keyEdit);
+    form->addRow(keyLabel, keyRow);
 
     m_testButton = new QPushButton(tr("&Test connection"), this);
     m_testButton->setObjectName(QStringLiteral("testButton"));
@@ -136,9 +138,12 @@ Connection ConnectionDialog::formConnection() const
 {
     Connection connection;
     connection.name = m_nameEdit->text().trimmed();
-    connection.serverUrl = QUrl::fromUserInput(m_serverEdit->text().trimmed());
-    if (m_serverEdit->text().trimmed().isEmpty())
-        connection.serverUrl = QUrl();
+    const QString serverText = m_serverEdit->text().trimmed();
+    connection.serverUrl = QUrl::fromUserInput(serverText);
+    // Text that is no URL at all stays as typed, so the test names it instead of
+    // reporting a missing URL.
+    if (!serverText.isEmpty() && connection.serverUrl.isEmpty())
+        connection.serverUrl = QUrl(serverText);
     connection.apiKey = m_keyEdit->text().trimmed();
     return connection;
 }

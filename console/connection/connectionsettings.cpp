@@ -2,6 +2,8 @@
 
 #include "connectionsettings.h"
 
+#include <QFile>
+
 namespace llmring::console {
 
 namespace {
@@ -159,6 +161,8 @@ void ConnectionSettings::write()
     m_store->endArray();
     m_store->setValue(CurrentKey, m_currentName);
     m_store->sync();
+    // The file holds API keys, so only its owner may read it.
+    QFile::setPermissions(m_store->fileName(), QFile::ReadOwner | QFile::WriteOwner);
 }
 
 } // namespace llmring::console

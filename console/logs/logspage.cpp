@@ -103,6 +103,9 @@ void LogsPage::buildLayout()
     m_exportButton->setObjectName(QStringLiteral("export"));
     m_exportLabel = new QLabel(this);
     m_exportLabel->setObjectName(QStringLiteral("exportStatus"));
+    // A long message wraps instead of widening the window beyond the screen.
+    m_exportLabel->setWordWrap(true);
+    m_exportLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto *filters = new QGridLayout;
     const QList<QPair<QString, QLineEdit *>> textFilters{
@@ -180,6 +183,8 @@ api::LogQuery LogsPage::filterQuery() const
 
 void LogsPage::refresh()
 {
+    if (!m_exporter->isRunning())
+        m_exportLabel->clear();
     m_columnsSized = false;
     m_model->setQuery(filterQuery());
     m_model->fetchMore(QModelIndex());

@@ -72,7 +72,7 @@ ReceiptDetailView::ReceiptDetailView(QWidget *parent)
     m_canonicalForm->setObjectName(QStringLiteral("canonicalForm"));
     m_canonicalForm->setReadOnly(true);
     m_canonicalForm->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_canonicalForm->setPlaceholderText(tr("No canonical form: the receipt is not a JSON object."));
+    m_canonicalForm->setPlaceholderText(tr("Select a receipt or open a receipt file to see the bytes its signature covers."));
 
     m_comparisonStatus = new QLabel(this);
     m_comparisonStatus->setObjectName(QStringLiteral("comparisonStatus"));
@@ -135,7 +135,10 @@ void ReceiptDetailView::setSubject(const QString &subject)
 void ReceiptDetailView::showInspection(const ReceiptInspection &inspection, const QString &keySource)
 {
     showVerdict(inspection);
-    m_keySource->setText(tr("Verified locally against %1.").arg(keySource));
+    // A malformed receipt is never checked against a key, so the line says so.
+    const bool malformed = inspection.verdict && *inspection.verdict == ReceiptVerdict::Malformed;
+    m_keySource->setText(malformed ? tr("Checked locally: the receipt cannot be verified as it is.")
+                                   : tr("Verified locally against %1.").arg(keySource));
     fillMembers(inspection.members);
     m_canonicalForm->setPlainText(QString::fromUtf8(inspection.canonicalForm));
 }

@@ -329,13 +329,17 @@ void MainWindow::onPageChanged(int index)
     if (index < 0 || index >= m_pages.size())
         return;
     m_stack->setCurrentIndex(index);
-    const ConsolePage *page = m_pages.at(index);
+    ConsolePage *page = m_pages.at(index);
     if (page->lastError().isEmpty())
         dismissMessage();
     else
         showMessage(page->lastError());
     m_busyIndicator->setVisible(page->isBusy());
     updateTitle();
+    // A page whose last load failed tries again when it is shown, so an error that has
+    // gone away (a restarted service) does not stay on screen.
+    if (!page->lastError().isEmpty() && !page->isBusy())
+        page->refresh();
 }
 
 void MainWindow::onPageError(ConsolePage *page, const QString &message)

@@ -14,6 +14,7 @@
 #include "server/standaloneserver.h"
 #include "service.h"
 
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -130,6 +131,12 @@ void tst_Connection::settingsRoundTrip()
         QCOMPARE(currentChanged.size(), 2);
         QCOMPARE(settings.currentName(), QStringLiteral("Production"));
     }
+
+    // The file holds API keys: nobody but its owner may read it.
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
+        | QFileDevice::ReadOther | QFileDevice::WriteOther;
+    QCOMPARE(QFileInfo(file).permissions() & others, QFileDevice::Permissions());
+    QVERIFY(QFileInfo(file).permissions().testFlag(QFileDevice::ReadOwner));
 
     ConnectionSettings reread(file);
     QCOMPARE(reread.connections(), QList<Connection>({local, production}));
@@ -443,6 +450,13 @@ void tst_Connection::dialogTestsAndSaves()
     auto *testButton = dialog.findChild<QPushButton *>(QStringLiteral("testButton"));
     QVERIFY(nameEdit && serverEdit && keyEdit && testButton);
     QCOMPARE(serverEdit->text(), QStringLiteral("http://127.0.0.1:8000")); // the default for a new connection
+
+    // Text that is no URL is named in the result, not reported as a missing URL.
+    serverEdit->setText(QStringLiteral("not a url at all"));
+    testButton->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog.isTesting(), TestTimeoutMs);
+    QVERIFY2(dialog.resultText().startsWith(QStringLiteral("\"not a url at all\" is not a server URL.")),
+             qPrintable(dialog.resultText()));
 
     nameEdit->setText(QStringLiteral("Test service"));
     serverEdit->setText(m_service.baseUrl().toString());

@@ -197,8 +197,10 @@ void tst_MainWindow::messageBarFollowsCurrentPage()
     page(*window, 0)->succeed();
     QCOMPARE(window->messageText(), QString());
 
-    window->setCurrentPage(1); // Beta's last load failed
+    window->setCurrentPage(1); // Beta's last load failed, so it loads again when shown
     QCOMPARE(window->messageText(), betaError);
+    QCOMPARE(page(*window, 1)->refreshCount, 1);
+    QCOMPARE(page(*window, 0)->refreshCount, 0);
 
     auto *dismiss = window->findChild<QToolButton *>(QStringLiteral("dismissButton"));
     QVERIFY(dismiss);
@@ -207,8 +209,9 @@ void tst_MainWindow::messageBarFollowsCurrentPage()
 
     page(*window, 1)->fail(betaError);
     QCOMPARE(window->messageText(), betaError);
-    window->setCurrentPage(0); // Alpha's last load succeeded
+    window->setCurrentPage(0); // Alpha's last load succeeded: no reload
     QCOMPARE(window->messageText(), QString());
+    QCOMPARE(page(*window, 0)->refreshCount, 0);
 }
 
 void tst_MainWindow::busyIndicatorFollowsCurrentPage()
