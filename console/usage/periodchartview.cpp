@@ -8,6 +8,7 @@
 #include <QCategoryAxis>
 #include <QLineSeries>
 #include <QLocale>
+#include <QPen>
 #include <QVXYModelMapper>
 #include <QValueAxis>
 
@@ -19,6 +20,13 @@ namespace {
 
 // More labels than this overlap on a chart about 600 pixels wide.
 constexpr int MaxTimeLabels = 8;
+
+// Blue and orange, which readers with red-green color blindness can also tell apart.
+// Requests get the thinner line, so the cost line stays readable where the two overlap.
+const QColor CostColor(0x1f, 0x77, 0xb4);
+const QColor RequestsColor(0xff, 0x7f, 0x0e);
+constexpr qreal CostLineWidth = 3;
+constexpr qreal RequestsLineWidth = 2;
 
 // Half a period in milliseconds, the margin left and right of the first and last point.
 qint64 halfPeriodMilliseconds(UsageGrouping grouping)
@@ -54,9 +62,6 @@ PeriodChartView::PeriodChartView(UsagePeriodModel *model, QWidget *parent)
 {
     m_costSeries->setName(tr("Cost"));
     m_requestsSeries->setName(tr("Requests"));
-    QPen requestsPen = m_requestsSeries->pen();
-    requestsPen.setStyle(Qt::DashLine);
-    m_requestsSeries->setPen(requestsPen);
 
     m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_costAxis->setTitleText(tr("Cost"));
@@ -74,6 +79,16 @@ PeriodChartView::PeriodChartView(UsagePeriodModel *model, QWidget *parent)
     m_requestsSeries->attachAxis(m_requestsAxis);
     chart->legend()->setAlignment(Qt::AlignBottom);
     setChart(chart);
+
+    // Each value axis takes the color of its line, so the reader can match scale and line.
+    const auto colorSeries = [](QLineSeries *series, QValueAxis *axis, const QColor &color, qreal width) {
+        series->setPen(QPen(color, width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        axis->setLinePenColor(color);
+        axis->setTitleBrush(color);
+    };
+    colorSeries(m_costSeries, m_costAxis, CostColor, CostLineWidth);
+    colorSeries(m_requestsSeries, m_requestsAxis, RequestsColor, RequestsLineWidth);
+
     setRenderHint(QPainter::Antialiasing);
     setMinimumHeight(220);
 
@@ -129,7 +144,17 @@ void PeriodChartView::updateAxes()
     const QDate first = periods.isEmpty() ? QDate::currentDate() : periods.constFirst().start;
     const QDate last = periods.isEmpty() ? QDate::currentDate() : periods.constLast().start;
     const qreal margin = static_cast<qreal>(halfPeriodMilliseconds(grouping));
-    m_timeAxis->setStartValue(timeValue(first) - margin);
+    qreal start = timeValue(first) - margin;
+    qreal end = timeValue(last) + margin;
+    // A week or a month is drawn at its first day, so half a period past that can end
+    // before the range does. The axis spans at least what a chart by day of the same
+    // range would, so that the last days of the range stay in view.
+    const qreal halfDay = static_cast<qreal>(halfPeriodMilliseconds(UsageGrouping::Day));
+    if (m_model->from().isValid() && m_model->to().isValid()) {
+        start = std::min(start, timeValue(m_model->from()) - halfDay);
+        end = std::max(end, timeValue(m_model->to()) + halfDay);
+    }
+    m_timeAxis->setStartValue(start);
     // Every period gets a label when they fit, else every second, third, and so on.
     const qsizetype step = (periods.size() + MaxTimeLabels - 1) / MaxTimeLabels;
     const QLocale locale;
@@ -137,7 +162,7 @@ void PeriodChartView::updateAxes()
         const QDate start = periods.at(i).start;
         m_timeAxis->append(locale.toString(start, dateFormat), timeValue(start));
     }
-    m_timeAxis->setRange(timeValue(first) - margin, timeValue(last) + margin);
+    m_timeAxis->setRange(start, end);
 
     double maxCost = 0;
     qint64 maxRequests = 0;

@@ -14,10 +14,11 @@ namespace llmring::console {
 
 class UsagePeriodModel;
 
-// Two lines over a time axis, drawn from a UsagePeriodModel through model mappers: cost
-// on the left axis and requests on the right one. A time axis rather than one category
-// per period keeps the gaps of periods without usage (the API omits them) visible. Its
-// labels sit on the periods' first days, so ticks and points line up.
+// Two solid lines of distinct colors over a time axis, drawn from a UsagePeriodModel
+// through model mappers: cost on the left axis and requests on the right one. The model
+// has a zero row for each period without usage, so the time axis spans the whole range
+// and a line drops to zero on idle periods. The axis labels sit on the periods' first
+// days, so ticks and points line up.
 class PeriodChartView final : public QChartView
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ public:
 
     QLineSeries *costSeries() const { return m_costSeries; }
     QLineSeries *requestsSeries() const { return m_requestsSeries; }
+    QCategoryAxis *timeAxis() const { return m_timeAxis; }
 
 private:
     QLineSeries *addMappedSeries(int valueColumn);

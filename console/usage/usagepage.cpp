@@ -334,6 +334,7 @@ void UsagePage::refresh()
     const QDate to = m_toEdit->date();
     if (from > to) {
         setLoading(false);
+        clearData();
         reportError(tr("The range starts on %1, after its end on %2. Choose a From date on or before the To date.")
                         .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
         return;
@@ -351,7 +352,7 @@ void UsagePage::refresh()
     api::ApiReply *reply = client().get(QStringLiteral("/api/v1/stats"), query);
     m_reply = reply;
     connect(reply, &api::ApiReply::finished, this,
-            [this, reply, requestedGrouping] { onStatsFinished(reply, requestedGrouping); });
+            [this, reply, requestedGrouping, from, to] { onStatsFinished(reply, requestedGrouping, from, to); });
     setLoading(true);
 }
 
@@ -368,13 +369,15 @@ void UsagePage::cancel()
         m_reply->abort(); // finished() follows with ApiError::Canceled
 }
 
-void UsagePage::onStatsFinished(api::ApiReply *reply, UsageGrouping requestedGrouping)
+void UsagePage::onStatsFinished(api::ApiReply *reply, UsageGrouping requestedGrouping, const QDate &from,
+                                const QDate &to)
 {
     m_reply = nullptr;
     setLoading(false);
     if (reply->error() == api::ApiError::Canceled)
         return;
     if (!reply->isSuccess()) {
+        clearData();
         reportError(reply->errorMessage());
         return;
     }
@@ -382,6 +385,7 @@ void UsagePage::onStatsFinished(api::ApiReply *reply, UsageGrouping requestedGro
     QString invalidMember;
     const std::optional<UsageReport> report = UsageReport::fromJson(reply->json().toObject(), &invalidMember);
     if (!report) {
+        clearData();
         reportError(tr("The usage statistics from %1 have a missing or invalid \"%2\". Check that the server is "
                        "an llmring-server of a matching version.")
                         .arg(client().server().toDisplayString(), invalidMember));
@@ -389,7 +393,7 @@ void UsagePage::onStatsFinished(api::ApiReply *reply, UsageGrouping requestedGro
     }
 
     m_summary->setSummary(report->summary);
-    m_periodModel->setPeriods(report->periods, requestedGrouping);
+    m_periodModel->setPeriods(report->periods, requestedGrouping, from, to);
     m_modelCostModel->setShares(report->byModel);
     m_originCostModel->setShares(report->byOrigin);
     reportLoaded();

@@ -78,8 +78,10 @@ private:
     void scheduleRefresh();
     void onAutoRefreshTimeout();
     void updateAutoRefresh();
-    void onStatsFinished(api::ApiReply *reply, UsageGrouping grouping);
+    void onStatsFinished(api::ApiReply *reply, UsageGrouping grouping, const QDate &from, const QDate &to);
     void setLoading(bool loading);
+    // Empties the labels, tables and charts, so that a failed load leaves no figures of
+    // an earlier one on screen.
     void clearData();
 
     QComboBox *m_rangeBox = nullptr;

@@ -6,15 +6,49 @@
 
 namespace llmring::console {
 
+namespace {
+
+// Merges `periods` (oldest first) with a period of zero usage for each period of the
+// range from `from` to `to` that `periods` lacks, in date order. Periods that start off
+// that grid, which the service does not return, are kept rather than dropped.
+QList<UsagePeriod> withEmptyPeriods(const QList<UsagePeriod> &periods, UsageGrouping grouping, const QDate &from,
+                                    const QDate &to)
+{
+    if (!from.isValid() || !to.isValid() || from > to)
+        return periods;
+
+    QList<UsagePeriod> filled;
+    qsizetype next = 0;
+    for (QDate start = periodStart(from, grouping); start <= to; start = nextPeriodStart(start, grouping)) {
+        while (next < periods.size() && periods.at(next).start < start)
+            filled.append(periods.at(next++));
+        if (next < periods.size() && periods.at(next).start == start) {
+            filled.append(periods.at(next++));
+        } else {
+            UsagePeriod empty;
+            empty.start = start;
+            filled.append(empty);
+        }
+    }
+    while (next < periods.size())
+        filled.append(periods.at(next++));
+    return filled;
+}
+
+} // namespace
+
 UsagePeriodModel::UsagePeriodModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
 }
 
-void UsagePeriodModel::setPeriods(const QList<UsagePeriod> &periods, UsageGrouping grouping)
+void UsagePeriodModel::setPeriods(const QList<UsagePeriod> &periods, UsageGrouping grouping, const QDate &from,
+                                  const QDate &to)
 {
     beginResetModel();
-    m_periods = periods;
+    m_periods = withEmptyPeriods(periods, grouping, from, to);
+    m_from = from;
+    m_to = to;
     const bool headerChanged = grouping != m_grouping;
     m_grouping = grouping;
     endResetModel();
@@ -26,6 +60,8 @@ void UsagePeriodModel::clear()
 {
     beginResetModel();
     m_periods.clear();
+    m_from = QDate();
+    m_to = QDate();
     endResetModel();
 }
 

@@ -47,6 +47,32 @@ QString groupingParameter(UsageGrouping grouping)
     return QStringLiteral("day");
 }
 
+QDate periodStart(const QDate &day, UsageGrouping grouping)
+{
+    switch (grouping) {
+    case UsageGrouping::Day:
+        return day;
+    case UsageGrouping::Week:
+        return day.addDays(1 - day.dayOfWeek());
+    case UsageGrouping::Month:
+        return QDate(day.year(), day.month(), 1);
+    }
+    return day;
+}
+
+QDate nextPeriodStart(const QDate &start, UsageGrouping grouping)
+{
+    switch (grouping) {
+    case UsageGrouping::Day:
+        return start.addDays(1);
+    case UsageGrouping::Week:
+        return start.addDays(7);
+    case UsageGrouping::Month:
+        return start.addMonths(1);
+    }
+    return start.addDays(1);
+}
+
 std::optional<UsageReport> UsageReport::fromJson(const QJsonObject &json, QString *error)
 {
     const auto fail = [error](const QString &member) {

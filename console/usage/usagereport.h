@@ -18,6 +18,14 @@ enum class UsageGrouping { Day, Week, Month };
 // "day", "week" or "month", as the API spells the grouping.
 QString groupingParameter(UsageGrouping grouping);
 
+// The first day of the period that contains `day`: the day itself, the Monday of its
+// week, or the first day of its month. This matches the service, which groups UTC days
+// with PostgreSQL's date_trunc, whose weeks start on Monday.
+QDate periodStart(const QDate &day, UsageGrouping grouping);
+
+// The first day of the period after the one that starts on `start`.
+QDate nextPeriodStart(const QDate &start, UsageGrouping grouping);
+
 struct UsageSummary
 {
     qint64 requests = 0;

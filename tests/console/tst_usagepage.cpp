@@ -4,6 +4,7 @@
 // compared with totals this suite computes from its own rows.
 
 #include "api/apiclient.h"
+#include "cannedhttpserver.h"
 #include "httpclient.h"
 #include "testdatabase.h"
 #include "testservice.h"
@@ -18,6 +19,7 @@
 #include <QAbstractItemModelTester>
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -27,6 +29,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QMap>
+#include <QPen>
 #include <QPieSeries>
 #include <QSet>
 #include <QSettings>
@@ -74,7 +77,7 @@ double dollars(qint64 units)
     return QStringLiteral("%1.%2").arg(units / UnitsPerDollar).arg(units % UnitsPerDollar, 10, 10, QLatin1Char('0')).toDouble();
 }
 
-QDate periodStart(const QDate &date, UsageGrouping grouping)
+QDate firstDayOfPeriod(const QDate &date, UsageGrouping grouping)
 {
     switch (grouping) {
     case UsageGrouping::Day:
@@ -139,7 +142,7 @@ Expected expectedUsage(const QList<UsageRow> &rows, const QDate &from, const QDa
             continue;
         expected.summary.add(row);
         expected.models.insert(row.model);
-        expected.periods[periodStart(day, grouping)].add(row);
+        expected.periods[firstDayOfPeriod(day, grouping)].add(row);
         expected.byModel[row.model].add(row);
         if (row.origin) {
             expected.origins.insert(*row.origin);
@@ -148,6 +151,26 @@ Expected expectedUsage(const QList<UsageRow> &rows, const QDate &from, const QDa
     }
     return expected;
 }
+
+// The first day of every period that contains a day from `from` to `to`.
+QList<QDate> periodStarts(const QDate &from, const QDate &to, UsageGrouping grouping)
+{
+    QList<QDate> starts;
+    for (QDate day = from; day <= to; day = day.addDays(1)) {
+        const QDate start = firstDayOfPeriod(day, grouping);
+        if (starts.isEmpty() || starts.constLast() != start)
+            starts.append(start);
+    }
+    return starts;
+}
+
+// The chart's x value of the day `date`, as the model mapper computes it.
+qreal chartTime(const QDate &date)
+{
+    return static_cast<qreal>(date.startOfDay().toMSecsSinceEpoch());
+}
+
+const char *const SummaryLabels[] = {"requestsValue", "costValue", "tokensValue", "modelsValue", "originsValue"};
 
 QString labelText(const UsagePage &page, const char *name)
 {
@@ -172,19 +195,26 @@ private Q_SLOTS:
     void summaryLabels_data();
     void summaryLabels();
     void rangeWithoutUsage();
+    void emptyDaysFilled();
+    void emptyPeriodsOfFixedRange_data();
+    void emptyPeriodsOfFixedRange();
     void chartsFollowModels();
+    void chartLineStyles();
     void otherModelsSummed();
     void refreshCancelsEarlierLoad();
     void cancelKeepsNoError();
     void autoRefreshLoads();
     void startAfterEnd();
     void stoppedService();
+    void failedReloadClearsFigures_data();
+    void failedReloadClearsFigures();
     void stateRoundTrip();
 
 private:
     void logRows(const QByteArray &key, const QList<UsageRow> &rows);
     void setRange(const QDate &from, const QDate &to, UsageGrouping grouping);
     void load();
+    void verifyCleared();
 
     std::unique_ptr<TestDatabase> m_database;
     TestService m_service;
@@ -295,6 +325,21 @@ void tst_UsagePage::load()
     QVERIFY(!m_page->isBusy());
 }
 
+// Checks that the page shows no figures: dashes in the labels, and empty models and charts.
+void tst_UsagePage::verifyCleared()
+{
+    for (const char *label : SummaryLabels)
+        QCOMPARE(labelText(*m_page, label), QStringLiteral("–"));
+    QCOMPARE(m_page->periodModel()->rowCount(), 0);
+    QCOMPARE(m_page->modelCostModel()->rowCount(), 0);
+    QCOMPARE(m_page->originCostModel()->rowCount(), 0);
+    QCOMPARE(m_page->periodChart()->costSeries()->count(), 0);
+    QCOMPARE(m_page->periodChart()->requestsSeries()->count(), 0);
+    const QList<QBarSet *> barSets = m_page->modelChart()->series()->barSets();
+    QVERIFY(barSets.isEmpty() || barSets.at(0)->count() == 0);
+    QCOMPARE(m_page->originChart()->series()->count(), 0);
+}
+
 void tst_UsagePage::costFormat_data()
 {
     QTest::addColumn<double>("amount");
@@ -347,16 +392,23 @@ void tst_UsagePage::totalsPerGrouping()
     setRange(from, to, grouping);
     load();
 
+    // Every period of the range has a row, with zeros where nothing was logged.
     const UsagePeriodModel &periods = *m_page->periodModel();
+    const QList<QDate> starts = periodStarts(from, to, grouping);
+    for (const QDate &start : expected.periods.keys())
+        QVERIFY2(starts.contains(start), qPrintable(start.toString(Qt::ISODate)));
     QCOMPARE(periods.grouping(), grouping);
-    QCOMPARE(periods.rowCount(), expected.periods.size());
+    QCOMPARE(periods.rowCount(), starts.size());
     int row = 0;
-    for (auto it = expected.periods.constBegin(); it != expected.periods.constEnd(); ++it, ++row) {
-        QCOMPARE(periods.index(row, UsagePeriodModel::Period).data().toDate(), it.key());
-        QCOMPARE(periods.index(row, UsagePeriodModel::Requests).data().toLongLong(), it->requests);
-        QCOMPARE(periods.index(row, UsagePeriodModel::Cost).data().toDouble(), dollars(it->costUnits));
-        QCOMPARE(periods.index(row, UsagePeriodModel::Tokens).data().toLongLong(), it->inputTokens + it->outputTokens);
-        QCOMPARE(periods.index(row, UsagePeriodModel::TopModel).data().toString(), it->topModel());
+    for (; row < periods.rowCount(); ++row) {
+        const QDate start = starts.at(row);
+        const Totals totals = expected.periods.value(start);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Period).data().toDate(), start);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Requests).data().toLongLong(), totals.requests);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Cost).data().toDouble(), dollars(totals.costUnits));
+        QCOMPARE(periods.index(row, UsagePeriodModel::Tokens).data().toLongLong(),
+                 totals.inputTokens + totals.outputTokens);
+        QCOMPARE(periods.index(row, UsagePeriodModel::TopModel).data().toString(), totals.topModel());
     }
 
     const CostBreakdownModel &models = *m_page->modelCostModel();
@@ -432,9 +484,12 @@ void tst_UsagePage::summaryLabels()
     QCOMPARE(labelText(*m_page, "originsValue"), origins);
 }
 
+// A range without usage still has a row of zeros for each of its weeks.
 void tst_UsagePage::rangeWithoutUsage()
 {
-    setRange(m_today.addDays(-29), m_today.addDays(-8), UsageGrouping::Week);
+    const QDate from = m_today.addDays(-29);
+    const QDate to = m_today.addDays(-8);
+    setRange(from, to, UsageGrouping::Week);
     load();
 
     QCOMPARE(labelText(*m_page, "requestsValue"), QStringLiteral("0"));
@@ -442,10 +497,134 @@ void tst_UsagePage::rangeWithoutUsage()
     QCOMPARE(labelText(*m_page, "tokensValue"), QStringLiteral("0"));
     QCOMPARE(labelText(*m_page, "modelsValue"), QStringLiteral("0"));
     QCOMPARE(labelText(*m_page, "originsValue"), QStringLiteral("0"));
-    QCOMPARE(m_page->periodModel()->rowCount(), 0);
     QCOMPARE(m_page->modelCostModel()->rowCount(), 0);
     QCOMPARE(m_page->originCostModel()->rowCount(), 0);
-    QCOMPARE(m_page->periodChart()->costSeries()->count(), 0);
+
+    const UsagePeriodModel &periods = *m_page->periodModel();
+    const QDate firstMonday = firstDayOfPeriod(from, UsageGrouping::Week);
+    const int weeks = static_cast<int>(firstMonday.daysTo(firstDayOfPeriod(to, UsageGrouping::Week)) / 7) + 1;
+    QCOMPARE(periods.rowCount(), weeks);
+    for (int row = 0; row < periods.rowCount(); ++row) {
+        QCOMPARE(periods.index(row, UsagePeriodModel::Period).data().toDate().dayOfWeek(), int(Qt::Monday));
+        QCOMPARE(periods.index(row, UsagePeriodModel::Requests).data().toLongLong(), 0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Cost).data().toDouble(), 0.0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Tokens).data().toLongLong(), 0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::TopModel).data().toString(), QString());
+    }
+    QCOMPARE(m_page->periodChart()->costSeries()->count(), weeks);
+    QCOMPARE(m_page->periodChart()->requestsSeries()->count(), weeks);
+}
+
+// Seven days, three of them with usage: the four idle days are zero rows and zero
+// points, and the time axis spans all seven days.
+void tst_UsagePage::emptyDaysFilled()
+{
+    const QDate from = m_today.addDays(-6);
+    setRange(from, m_today, UsageGrouping::Day);
+    load();
+
+    const UsagePeriodModel &periods = *m_page->periodModel();
+    QCOMPARE(periods.rowCount(), 7);
+    for (int row = 0; row < 7; ++row)
+        QCOMPARE(periods.index(row, UsagePeriodModel::Period).data().toDate(), from.addDays(row));
+    for (int row = 0; row < 4; ++row) {
+        QCOMPARE(periods.index(row, UsagePeriodModel::Requests).data().toLongLong(), 0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Cost).data().toDouble(), 0.0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Tokens).data().toLongLong(), 0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::TopModel).data().toString(), QString());
+    }
+
+    // Two days ago: 0.004 from 1000 + 200 tokens.
+    QCOMPARE(periods.index(4, UsagePeriodModel::Requests).data().toLongLong(), 1);
+    QCOMPARE(periods.index(4, UsagePeriodModel::Cost).data().toDouble(), 0.004);
+    QCOMPARE(periods.index(4, UsagePeriodModel::Tokens).data().toLongLong(), 1200);
+    QCOMPARE(periods.index(4, UsagePeriodModel::TopModel).data().toString(), QStringLiteral("gpt-4o"));
+    // Yesterday: 0.00225 + 1.25 from 600 + 3000 tokens, one request per model.
+    QCOMPARE(periods.index(5, UsagePeriodModel::Requests).data().toLongLong(), 2);
+    QCOMPARE(periods.index(5, UsagePeriodModel::Cost).data().toDouble(), 1.25225);
+    QCOMPARE(periods.index(5, UsagePeriodModel::Tokens).data().toLongLong(), 3600);
+    QCOMPARE(periods.index(5, UsagePeriodModel::TopModel).data().toString(), QStringLiteral("gpt-4o"));
+    // Today: 0.0005 + 0 from 350 + 15 tokens.
+    QCOMPARE(periods.index(6, UsagePeriodModel::Requests).data().toLongLong(), 2);
+    QCOMPARE(periods.index(6, UsagePeriodModel::Cost).data().toDouble(), 0.0005);
+    QCOMPARE(periods.index(6, UsagePeriodModel::Tokens).data().toLongLong(), 365);
+    QCOMPARE(periods.index(6, UsagePeriodModel::TopModel).data().toString(), QStringLiteral("claude-3-haiku"));
+
+    const PeriodChartView &chart = *m_page->periodChart();
+    QCOMPARE(chart.costSeries()->count(), 7);
+    QCOMPARE(chart.requestsSeries()->count(), 7);
+    for (int row = 0; row < 4; ++row) {
+        QCOMPARE(chart.costSeries()->at(row).x(), chartTime(from.addDays(row)));
+        QCOMPARE(chart.costSeries()->at(row).y(), 0.0);
+        QCOMPARE(chart.requestsSeries()->at(row).y(), 0.0);
+    }
+    QCOMPARE(chart.requestsSeries()->at(5).y(), 2.0);
+
+    // Half a day of margin before the first day and after the last.
+    constexpr qreal HalfDay = 12 * 60 * 60 * 1000;
+    QCOMPARE(chart.timeAxis()->min(), chartTime(from) - HalfDay);
+    QCOMPARE(chart.timeAxis()->max(), chartTime(m_today) + HalfDay);
+}
+
+void tst_UsagePage::emptyPeriodsOfFixedRange_data()
+{
+    QTest::addColumn<QDate>("from");
+    QTest::addColumn<QDate>("to");
+    QTest::addColumn<UsageGrouping>("grouping");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<QDate>("first");
+    QTest::addColumn<QDate>("last");
+
+    QTest::newRow("days of a leap February") << QDate(2024, 2, 1) << QDate(2024, 2, 29) << UsageGrouping::Day << 29
+                                             << QDate(2024, 2, 1) << QDate(2024, 2, 29);
+    QTest::newRow("single day") << QDate(2024, 2, 29) << QDate(2024, 2, 29) << UsageGrouping::Day << 1
+                                << QDate(2024, 2, 29) << QDate(2024, 2, 29);
+    // 2024-01-03 is a Wednesday, so its week starts on Monday 2024-01-01.
+    QTest::newRow("weeks from a Wednesday") << QDate(2024, 1, 3) << QDate(2024, 1, 14) << UsageGrouping::Week << 2
+                                            << QDate(2024, 1, 1) << QDate(2024, 1, 8);
+    QTest::newRow("weeks across New Year") << QDate(2024, 12, 25) << QDate(2025, 1, 6) << UsageGrouping::Week << 3
+                                           << QDate(2024, 12, 23) << QDate(2025, 1, 6);
+    QTest::newRow("months from mid January") << QDate(2024, 1, 15) << QDate(2024, 3, 1) << UsageGrouping::Month << 3
+                                             << QDate(2024, 1, 1) << QDate(2024, 3, 1);
+}
+
+// A past range without usage: one zero row per period, consecutive, and a time axis
+// that reaches at least half a day beyond the starts of `from` and `to`.
+void tst_UsagePage::emptyPeriodsOfFixedRange()
+{
+    QFETCH(QDate, from);
+    QFETCH(QDate, to);
+    QFETCH(UsageGrouping, grouping);
+    QFETCH(int, count);
+    QFETCH(QDate, first);
+    QFETCH(QDate, last);
+
+    setRange(from, to, grouping);
+    load();
+
+    const UsagePeriodModel &periods = *m_page->periodModel();
+    QCOMPARE(periods.rowCount(), count);
+    QCOMPARE(periods.index(0, UsagePeriodModel::Period).data().toDate(), first);
+    QCOMPARE(periods.index(count - 1, UsagePeriodModel::Period).data().toDate(), last);
+    const QList<QDate> starts = periodStarts(from, to, grouping);
+    QCOMPARE(starts.size(), count);
+    for (int row = 0; row < count; ++row) {
+        QCOMPARE(periods.index(row, UsagePeriodModel::Period).data().toDate(), starts.at(row));
+        QCOMPARE(periods.index(row, UsagePeriodModel::Requests).data().toLongLong(), 0);
+        QCOMPARE(periods.index(row, UsagePeriodModel::Cost).data().toDouble(), 0.0);
+    }
+
+    const PeriodChartView &chart = *m_page->periodChart();
+    QCOMPARE(chart.costSeries()->count(), count);
+    QCOMPARE(chart.costSeries()->at(0).x(), chartTime(first));
+    QCOMPARE(chart.costSeries()->at(count - 1).x(), chartTime(last));
+    // At least half a day of margin before `from` and after the start of `to`, as on a
+    // chart by day, also where a week or a month starts days before `to`.
+    constexpr qreal HalfDay = 12 * 60 * 60 * 1000;
+    QVERIFY(chart.timeAxis()->min() < chartTime(first));
+    QVERIFY(chart.timeAxis()->min() <= chartTime(from) - HalfDay);
+    QVERIFY(chart.timeAxis()->max() > chartTime(last));
+    QVERIFY(chart.timeAxis()->max() >= chartTime(to) + HalfDay);
 }
 
 // The series hold exactly the models' values after a reload, through the mappers.
@@ -486,6 +665,20 @@ void tst_UsagePage::chartsFollowModels()
         QCOMPARE(slices.at(row)->label(), origins.index(row, CostBreakdownModel::Name).data().toString());
         QCOMPARE(slices.at(row)->value(), origins.index(row, CostBreakdownModel::Cost).data().toDouble());
     }
+}
+
+// Both lines are solid, in different colors, and requests are no thicker than cost.
+void tst_UsagePage::chartLineStyles()
+{
+    const QPen cost = m_page->periodChart()->costSeries()->pen();
+    const QPen requests = m_page->periodChart()->requestsSeries()->pen();
+
+    QCOMPARE(cost.style(), Qt::SolidLine);
+    QCOMPARE(requests.style(), Qt::SolidLine);
+    QVERIFY(requests.color() != cost.color());
+    QVERIFY(requests.color() != QColor(Qt::black));
+    QVERIFY(requests.widthF() >= 2);
+    QVERIFY(requests.widthF() <= cost.widthF());
 }
 
 // Thirteen models: the ten costliest by name and one row with the other three.
@@ -578,6 +771,8 @@ void tst_UsagePage::startAfterEnd()
     QCOMPARE(m_page->lastError(),
              QStringLiteral("The range starts on %1, after its end on %2. Choose a From date on or before the To date.")
                  .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
+    // The figures loaded before are for a range that the filters no longer show.
+    verifyCleared();
 }
 
 // A service that stopped ends the load with an error instead of leaving it busy.
@@ -601,6 +796,45 @@ void tst_UsagePage::stoppedService()
     QCOMPARE(errors.at(0).at(0).toString(), page.lastError());
     QVERIFY(!page.isBusy());
     QCOMPARE(labelText(page, "requestsValue"), QStringLiteral("–"));
+}
+
+void tst_UsagePage::failedReloadClearsFigures_data()
+{
+    QTest::addColumn<bool>("serverStops");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("service unavailable") << false << "The server answered with HTTP status 503: Database unavailable";
+    QTest::newRow("service stopped") << true << "Cannot reach";
+}
+
+// A load that fails after a successful one leaves none of the earlier figures on screen.
+void tst_UsagePage::failedReloadClearsFigures()
+{
+    QFETCH(bool, serverStops);
+    QFETCH(QString, error);
+    setRange(m_today.addDays(-6), m_today, UsageGrouping::Day);
+    load();
+    QCOMPARE(labelText(*m_page, "requestsValue"), QStringLiteral("5"));
+    QCOMPARE(m_page->periodModel()->rowCount(), 7);
+    QVERIFY(m_page->modelCostModel()->rowCount() > 0);
+
+    CannedHttpServer server;
+    QVERIFY(server.listen());
+    if (serverStops)
+        server.setStopOn(QStringLiteral("/api/v1/stats"));
+    else
+        server.setResponse(QStringLiteral("/api/v1/stats"),
+                           {503, "application/json", R"({"detail":"Database unavailable"})"});
+    m_client.setServer(server.baseUrl());
+    const auto restoreServer = qScopeGuard([this] { m_client.setServer(m_service.baseUrl()); });
+    QSignalSpy errors(m_page.get(), &ConsolePage::errorOccurred);
+
+    m_page->refresh();
+
+    QTRY_COMPARE_WITH_TIMEOUT(errors.size(), 1, LoadTimeoutMs);
+    QVERIFY(!m_page->isBusy());
+    QVERIFY2(m_page->lastError().startsWith(error), qPrintable(m_page->lastError()));
+    verifyCleared();
 }
 
 void tst_UsagePage::stateRoundTrip()
