@@ -161,7 +161,7 @@ void ConnectionSettings::write()
     m_store->endArray();
     m_store->setValue(CurrentKey, m_currentName);
     m_store->sync();
-    // The file holds API keys, so only its owner may read it.
+    // The file contains API keys, so only its owner may read it.
     QFile::setPermissions(m_store->fileName(), QFile::ReadOwner | QFile::WriteOwner);
 }
 

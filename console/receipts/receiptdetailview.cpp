@@ -135,7 +135,7 @@ void ReceiptDetailView::setSubject(const QString &subject)
 void ReceiptDetailView::showInspection(const ReceiptInspection &inspection, const QString &keySource)
 {
     showVerdict(inspection);
-    // A malformed receipt is never checked against a key, so the line says so.
+    // A malformed receipt is never checked against a key, and the line states that.
     const bool malformed = inspection.verdict && *inspection.verdict == ReceiptVerdict::Malformed;
     m_keySource->setText(malformed ? tr("Checked locally: the receipt cannot be verified as it is.")
                                    : tr("Verified locally against %1.").arg(keySource));

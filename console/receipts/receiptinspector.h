@@ -28,7 +28,7 @@ struct ReceiptComparison
         NotCompared, // the file has no usable id, or is not a JSON object
         NotStored,   // the server has no receipt with that id (404)
         Compared,    // `differences` lists every member that differs (none when identical)
-        Failed,      // the request for the stored copy failed, as `error` says
+        Failed,      // the request for the stored copy failed, and `error` gives the reason
     };
 
     Status status = Status::NotCompared;

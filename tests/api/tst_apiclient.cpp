@@ -397,7 +397,7 @@ void tst_ApiClient::receiptIdNotAPathSegment()
 
     const Outcome outcome = waitFor(client->receipt(id));
 
-    // The whole id reaches the receipt route, which knows no such receipt.
+    // The whole id reaches the receipt route, which has no such receipt.
     QCOMPARE(outcome.status, 404);
     QCOMPARE(outcome.detail, QStringLiteral("Receipt not found"));
 }

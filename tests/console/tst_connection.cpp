@@ -132,7 +132,7 @@ void tst_Connection::settingsRoundTrip()
         QCOMPARE(settings.currentName(), QStringLiteral("Production"));
     }
 
-    // The file holds API keys: nobody but its owner may read it.
+    // The file contains API keys, so only its owner may read it.
     const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup
         | QFileDevice::ReadOther | QFileDevice::WriteOther;
     QCOMPARE(QFileInfo(file).permissions() & others, QFileDevice::Permissions());
