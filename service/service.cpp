@@ -15,6 +15,7 @@
 #include "receipts/receiptroutes.h"
 #include "registry/registryclient.h"
 #include "registry/registryroutes.h"
+#include "templates/templateroutes.h"
 #include "usage/usageroutes.h"
 
 #include <QHttpServerResponder>
@@ -56,6 +57,7 @@ Service::Service(const ServiceOptions &options)
     , m_usageRoutes(std::make_unique<UsageRoutes>(options.settings.maxBodyBytes, *m_registry))
     , m_receiptRoutes(std::make_unique<ReceiptRoutes>(options.settings.receiptKeys, options.settings.maxBodyBytes))
     , m_registryRoutes(std::make_unique<RegistryRoutes>(*m_registry))
+    , m_templateRoutes(std::make_unique<TemplateRoutes>(options.settings.maxBodyBytes))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
@@ -64,6 +66,7 @@ Service::Service(const ServiceOptions &options)
     m_usageRoutes->registerOn(*m_router);
     m_receiptRoutes->registerOn(*m_router);
     m_registryRoutes->registerOn(*m_router);
+    m_templateRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

@@ -20,6 +20,7 @@ class ReceiptRoutes;
 class RegistryClient;
 class RegistryRoutes;
 class Router;
+class TemplateRoutes;
 class UsageRoutes;
 
 struct ServiceOptions
@@ -77,6 +78,7 @@ private:
     std::unique_ptr<UsageRoutes> m_usageRoutes;
     std::unique_ptr<ReceiptRoutes> m_receiptRoutes;
     std::unique_ptr<RegistryRoutes> m_registryRoutes;
+    std::unique_ptr<TemplateRoutes> m_templateRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

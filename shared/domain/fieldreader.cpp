@@ -2,6 +2,8 @@
 
 #include "fieldreader.h"
 
+#include <QLocale>
+
 #include <cmath>
 
 namespace llmring {
@@ -67,6 +69,13 @@ std::optional<QString> FieldReader::optionalString(const QString &name, qsizetyp
     return readString(name, 0, maxLength);
 }
 
+std::optional<QString> FieldReader::optionalString(const QString &name, qsizetype minLength, qsizetype maxLength)
+{
+    if (!has(name))
+        return std::nullopt;
+    return readString(name, minLength, maxLength);
+}
+
 std::optional<QString> FieldReader::readString(const QString &name, qsizetype minLength, qsizetype maxLength)
 {
     const QJsonValue value = m_object.value(name);
@@ -121,6 +130,41 @@ std::optional<qint64> FieldReader::readInteger(const QString &name, qint64 minim
         return std::nullopt;
     }
     return static_cast<qint64>(number);
+}
+
+std::optional<double> FieldReader::optionalNumber(const QString &name, double minimum, double maximum)
+{
+    if (!has(name))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(name);
+    if (!value.isDouble()) {
+        addError(name, QStringLiteral("must be a number"), ErrorType::TypeError);
+        return std::nullopt;
+    }
+    const double number = value.toDouble();
+    if (number < minimum) {
+        addError(name, QStringLiteral("must be >= %1").arg(QString::number(minimum, 'g', QLocale::FloatingPointShortest)),
+                 ErrorType::ValueError);
+        return std::nullopt;
+    }
+    if (number > maximum) {
+        addError(name, QStringLiteral("must be <= %1").arg(QString::number(maximum, 'g', QLocale::FloatingPointShortest)),
+                 ErrorType::ValueError);
+        return std::nullopt;
+    }
+    return number;
+}
+
+std::optional<bool> FieldReader::optionalBoolean(const QString &name)
+{
+    if (!has(name))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(name);
+    if (!value.isBool()) {
+        addError(name, QStringLiteral("must be a boolean"), ErrorType::TypeError);
+        return std::nullopt;
+    }
+    return value.toBool();
 }
 
 std::optional<double> FieldReader::optionalMoney(const QString &name)

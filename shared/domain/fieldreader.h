@@ -33,10 +33,16 @@ public:
     // Strings are measured in Unicode code points, as PostgreSQL counts characters.
     std::optional<QString> requiredString(const QString &name, qsizetype minLength, qsizetype maxLength);
     std::optional<QString> optionalString(const QString &name, qsizetype maxLength);
+    std::optional<QString> optionalString(const QString &name, qsizetype minLength, qsizetype maxLength);
 
     // Integers accept integral numbers written as fractions too (1200.0) but reject 1.5.
     std::optional<qint64> requiredInteger(const QString &name, qint64 minimum, qint64 maximum);
     std::optional<qint64> optionalInteger(const QString &name, qint64 minimum, qint64 maximum);
+
+    // Reads a JSON number, integral or not, and requires minimum <= value <= maximum.
+    std::optional<double> optionalNumber(const QString &name, double minimum, double maximum);
+
+    std::optional<bool> optionalBoolean(const QString &name);
 
     // A dollar amount, 0 <= amount < 10^10.
     std::optional<double> optionalMoney(const QString &name);

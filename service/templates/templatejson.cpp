@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+
+#include "templatejson.h"
+
+#include <QJsonDocument>
+
+namespace llmring {
+
+namespace {
+
+QJsonValue optionalJson(const std::optional<QString> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace
+
+QJsonObject templateToJson(const StoredTemplate &stored)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), stored.id},
+        {QStringLiteral("name"), stored.name},
+        {QStringLiteral("description"), optionalJson(stored.description)},
+        {QStringLiteral("system_prompt"), optionalJson(stored.systemPrompt)},
+        {QStringLiteral("model"), optionalJson(stored.model)},
+        {QStringLiteral("temperature"), stored.temperature},
+        {QStringLiteral("max_tokens"), stored.maxTokens ? QJsonValue(*stored.maxTokens) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("tool_config"), QJsonDocument::fromJson(stored.toolConfigJson.toUtf8()).object()},
+        {QStringLiteral("created_by"), stored.createdBy},
+        {QStringLiteral("is_active"), stored.isActive},
+        {QStringLiteral("usage_count"), stored.usageCount},
+        {QStringLiteral("created_at"), stored.createdAt},
+        {QStringLiteral("updated_at"), stored.updatedAt},
+        {QStringLiteral("last_used_at"), optionalJson(stored.lastUsedAt)},
+    };
+}
+
+QJsonObject templateUsageToJson(const TemplateUsage &usage)
+{
+    return QJsonObject{
+        {QStringLiteral("template_id"), usage.id},
+        {QStringLiteral("template_name"), usage.name},
+        {QStringLiteral("usage_count"), usage.usageCount},
+        {QStringLiteral("last_used_at"), optionalJson(usage.lastUsedAt)},
+        {QStringLiteral("created_at"), usage.createdAt},
+    };
+}
+
+} // namespace llmring
