@@ -2,6 +2,7 @@
 
 #include "service.h"
 
+#include "conversations/conversationroutes.h"
 #include "database/connectionprovider.h"
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
@@ -58,6 +59,7 @@ Service::Service(const ServiceOptions &options)
     , m_receiptRoutes(std::make_unique<ReceiptRoutes>(options.settings.receiptKeys, options.settings.maxBodyBytes))
     , m_registryRoutes(std::make_unique<RegistryRoutes>(*m_registry))
     , m_templateRoutes(std::make_unique<TemplateRoutes>(options.settings.maxBodyBytes))
+    , m_conversationRoutes(std::make_unique<ConversationRoutes>(options.settings.maxBodyBytes))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
@@ -67,6 +69,7 @@ Service::Service(const ServiceOptions &options)
     m_receiptRoutes->registerOn(*m_router);
     m_registryRoutes->registerOn(*m_router);
     m_templateRoutes->registerOn(*m_router);
+    m_conversationRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

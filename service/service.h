@@ -12,6 +12,7 @@
 namespace llmring {
 
 class ConnectionProvider;
+class ConversationRoutes;
 class CorsPolicy;
 class HealthMonitor;
 class MetaRoutes;
@@ -79,6 +80,7 @@ private:
     std::unique_ptr<ReceiptRoutes> m_receiptRoutes;
     std::unique_ptr<RegistryRoutes> m_registryRoutes;
     std::unique_ptr<TemplateRoutes> m_templateRoutes;
+    std::unique_ptr<ConversationRoutes> m_conversationRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

@@ -3,6 +3,7 @@
 #include "templatestore.h"
 
 #include "database/databaseconnection.h"
+#include "database/sqlvalues.h"
 
 #include <QJsonDocument>
 #include <QLocale>
@@ -24,11 +25,6 @@ const QString TemplateColumns =
         .arg(timestampColumn(QStringLiteral("created_at")), timestampColumn(QStringLiteral("updated_at")),
              timestampColumn(QStringLiteral("last_used_at")));
 
-std::optional<QString> optionalText(const QSqlQuery &query, int column)
-{
-    return query.isNull(column) ? std::nullopt : std::optional<QString>(query.value(column).toString());
-}
-
 StoredTemplate readTemplate(const QSqlQuery &query)
 {
     StoredTemplate stored;
@@ -48,24 +44,6 @@ StoredTemplate readTemplate(const QSqlQuery &query)
     stored.updatedAt = query.value(12).toString();
     stored.lastUsedAt = optionalText(query, 13);
     return stored;
-}
-
-QVariant nullableText(const std::optional<QString> &value)
-{
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<QString>());
-}
-
-// Doubles are bound as their shortest round-trip text and cast in SQL, so the stored
-// value is exactly the parsed one, whatever QPSQL's own number formatting does.
-QVariant nullableNumberText(const std::optional<double> &value)
-{
-    return value ? QVariant(QString::number(*value, 'g', QLocale::FloatingPointShortest))
-                 : QVariant(QMetaType::fromType<QString>());
-}
-
-QVariant nullableInteger(const std::optional<qint64> &value)
-{
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<qint64>());
 }
 
 QVariant nullableJsonText(const std::optional<QJsonObject> &value)

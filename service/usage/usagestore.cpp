@@ -4,9 +4,10 @@
 
 #include "costexpression.h"
 
+#include "database/conditionbuilder.h"
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
-#include "database/conditionbuilder.h"
+#include "database/sqlvalues.h"
 #include "database/transaction.h"
 
 #include <QHash>
@@ -16,21 +17,6 @@
 namespace llmring {
 
 namespace {
-
-QVariant nullableText(const std::optional<QString> &value)
-{
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<QString>());
-}
-
-QVariant nullableInteger(const std::optional<qint64> &value)
-{
-    return value ? QVariant(*value) : QVariant(QMetaType::fromType<qint64>());
-}
-
-std::optional<QString> optionalText(const QSqlQuery &query, int column)
-{
-    return query.isNull(column) ? std::nullopt : std::optional<QString>(query.value(column).toString());
-}
 
 const QString TimestampColumn = QStringLiteral(
     "to_char(logged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");

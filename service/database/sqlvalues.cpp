@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+
+#include "sqlvalues.h"
+
+#include <QLocale>
+
+namespace llmring {
+
+QVariant nullableText(const std::optional<QString> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<QString>());
+}
+
+QVariant nullableNumberText(const std::optional<double> &value)
+{
+    return value ? QVariant(QString::number(*value, 'g', QLocale::FloatingPointShortest))
+                 : QVariant(QMetaType::fromType<QString>());
+}
+
+QVariant nullableInteger(const std::optional<qint64> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<qint64>());
+}
+
+std::optional<QString> optionalText(const QSqlQuery &query, int column)
+{
+    return query.isNull(column) ? std::nullopt : std::optional<QString>(query.value(column).toString());
+}
+
+} // namespace llmring
