@@ -12,11 +12,6 @@ namespace llmring {
 
 namespace {
 
-QString timestampColumn(const QString &column)
-{
-    return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(column);
-}
-
 // The columns readConversation() expects, in order.
 const QString ConversationColumns =
     QStringLiteral("id::text, title, system_prompt, model_alias, temperature, max_tokens, message_count,"
@@ -53,18 +48,6 @@ void bindRequest(QSqlQuery &query, const ConversationRequest &request)
     query.bindValue(QStringLiteral(":max_tokens"), nullableInteger(request.maxTokens));
 }
 
-// Runs a statement that returns at most one conversation row.
-std::optional<StoredConversation> fetchOne(DatabaseConnection &connection, QSqlQuery &query,
-                                           const QString &operation)
-{
-    connection.exec(query, operation);
-    std::optional<StoredConversation> found;
-    if (query.next())
-        found = readConversation(query);
-    query.finish();
-    return found;
-}
-
 } // namespace
 
 ConversationStore::ConversationStore(DatabaseConnection &connection)
@@ -87,7 +70,7 @@ StoredConversation ConversationStore::insert(const QString &projectId, const Con
     query.bindValue(QStringLiteral(":project"), projectId);
     bindRequest(query, request);
     const std::optional<StoredConversation> inserted =
-        fetchOne(m_connection, query, QStringLiteral("insert conversation"));
+        fetchOptionalRow(m_connection, query, QStringLiteral("insert conversation"), readConversation);
     return *inserted;
 }
 
@@ -100,7 +83,7 @@ std::optional<StoredConversation> ConversationStore::find(const QString &project
             .arg(ConversationColumns));
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":id"), conversationId);
-    return fetchOne(m_connection, query, QStringLiteral("find conversation"));
+    return fetchOptionalRow(m_connection, query, QStringLiteral("find conversation"), readConversation);
 }
 
 QList<StoredConversation> ConversationStore::list(const QString &projectId, qint64 limit, qint64 offset)
@@ -140,7 +123,7 @@ std::optional<StoredConversation> ConversationStore::update(const QString &proje
     bindRequest(query, request);
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":id"), conversationId);
-    return fetchOne(m_connection, query, QStringLiteral("update conversation"));
+    return fetchOptionalRow(m_connection, query, QStringLiteral("update conversation"), readConversation);
 }
 
 bool ConversationStore::remove(const QString &projectId, const QString &conversationId)

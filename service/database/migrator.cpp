@@ -4,6 +4,7 @@
 
 #include "databaseconnection.h"
 #include "databaseerror.h"
+#include "sqlvalues.h"
 #include "transaction.h"
 
 #include <QLoggingCategory>
@@ -57,10 +58,9 @@ void Migrator::ensureBookkeeping()
 
 QList<Migrator::AppliedRecord> Migrator::readApplied()
 {
-    QSqlQuery query = m_connection.prepareOnce(QStringLiteral(
-        "SELECT version, name, checksum,"
-        " to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-        " FROM {{schema}}.schema_migrations ORDER BY version"));
+    QSqlQuery query = m_connection.prepareOnce(
+        QStringLiteral("SELECT version, name, checksum, %1 FROM {{schema}}.schema_migrations ORDER BY version")
+            .arg(timestampColumn(QStringLiteral("applied_at"))));
     m_connection.exec(query, QStringLiteral("read schema_migrations"));
     QList<AppliedRecord> applied;
     while (query.next()) {

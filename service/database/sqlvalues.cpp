@@ -27,4 +27,9 @@ std::optional<QString> optionalText(const QSqlQuery &query, int column)
     return query.isNull(column) ? std::nullopt : std::optional<QString>(query.value(column).toString());
 }
 
+QString timestampColumn(const QString &column)
+{
+    return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(column);
+}
+
 } // namespace llmring

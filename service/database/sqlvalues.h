@@ -3,6 +3,8 @@
 
 #pragma once
 
+#include "databaseconnection.h"
+
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
@@ -23,5 +25,23 @@ QVariant nullableInteger(const std::optional<qint64> &value);
 
 // The text of `column` in the current row, or std::nullopt when it is NULL.
 std::optional<QString> optionalText(const QSqlQuery &query, int column);
+
+// SQL that selects the timestamptz `column` as RFC 3339 text in UTC with microseconds
+// and a "Z", as every response writes times.
+QString timestampColumn(const QString &column);
+
+// Runs `query`, prepared on `connection`, and reads at most one row with `read`.
+// Throws DatabaseError, naming `operation`, when the statement fails.
+template <typename Read>
+auto fetchOptionalRow(DatabaseConnection &connection, QSqlQuery &query, const QString &operation, Read read)
+    -> std::optional<decltype(read(query))>
+{
+    connection.exec(query, operation);
+    std::optional<decltype(read(query))> row;
+    if (query.next())
+        row = read(query);
+    query.finish();
+    return row;
+}
 
 } // namespace llmring

@@ -167,8 +167,8 @@ void RegistryFetch::finishIfDone()
         return;
     m_finished = true;
     m_deadline.stop();
-    // A version never changes, so its document should not either: it carries the time
-    // its files say they were updated, when they say so, rather than the download time.
+    // A version never changes, so its document must not either. It carries the time
+    // its provider files give as their updated_at, when they give one, not the download time.
     const QString updatedAt = m_result.builder.latestUpdatedAt();
     m_result.builder.setGeneratedAt(!m_version.isEmpty() && !updatedAt.isEmpty() ? updatedAt
                                                                                  : Timestamp::now().toRfc3339());

@@ -13,11 +13,6 @@ namespace llmring {
 
 namespace {
 
-QString timestampColumn(const QString &column)
-{
-    return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(column);
-}
-
 // The columns readTemplate() expects, in order.
 const QString TemplateColumns =
     QStringLiteral("id::text, name, description, system_prompt, model, temperature, max_tokens, tool_config::text,"
@@ -71,17 +66,6 @@ void bindRequest(QSqlQuery &query, const TemplateRequest &request)
     query.bindValue(QStringLiteral(":is_active"), nullableBooleanText(request.isActive));
 }
 
-// Runs a statement that returns at most one template row.
-std::optional<StoredTemplate> fetchOne(DatabaseConnection &connection, QSqlQuery &query, const QString &operation)
-{
-    connection.exec(query, operation);
-    std::optional<StoredTemplate> found;
-    if (query.next())
-        found = readTemplate(query);
-    query.finish();
-    return found;
-}
-
 } // namespace
 
 TemplateStore::TemplateStore(DatabaseConnection &connection)
@@ -106,7 +90,8 @@ StoredTemplate TemplateStore::insert(const QString &projectId, const TemplateReq
     query.bindValue(QStringLiteral(":project"), projectId);
     bindRequest(query, request);
     query.bindValue(QStringLiteral(":created_by"), nullableText(request.createdBy));
-    const std::optional<StoredTemplate> inserted = fetchOne(m_connection, query, QStringLiteral("insert template"));
+    const std::optional<StoredTemplate> inserted =
+        fetchOptionalRow(m_connection, query, QStringLiteral("insert template"), readTemplate);
     return *inserted;
 }
 
@@ -119,7 +104,7 @@ std::optional<StoredTemplate> TemplateStore::find(const QString &projectId, cons
             .arg(TemplateColumns));
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":id"), templateId);
-    return fetchOne(m_connection, query, QStringLiteral("find template"));
+    return fetchOptionalRow(m_connection, query, QStringLiteral("find template"), readTemplate);
 }
 
 QList<StoredTemplate> TemplateStore::list(const QString &projectId, std::optional<bool> isActive, qint64 limit,
@@ -184,7 +169,7 @@ std::optional<StoredTemplate> TemplateStore::update(const QString &projectId, co
     bindRequest(query, request);
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":id"), templateId);
-    return fetchOne(m_connection, query, QStringLiteral("update template"));
+    return fetchOptionalRow(m_connection, query, QStringLiteral("update template"), readTemplate);
 }
 
 bool TemplateStore::remove(const QString &projectId, const QString &templateId)
@@ -211,7 +196,7 @@ std::optional<StoredTemplate> TemplateStore::recordUse(const QString &projectId,
             + TemplateColumns);
     query.bindValue(QStringLiteral(":project"), projectId);
     query.bindValue(QStringLiteral(":id"), templateId);
-    return fetchOne(m_connection, query, QStringLiteral("record template use"));
+    return fetchOptionalRow(m_connection, query, QStringLiteral("record template use"), readTemplate);
 }
 
 } // namespace llmring

@@ -18,8 +18,7 @@ namespace llmring {
 
 namespace {
 
-const QString TimestampColumn = QStringLiteral(
-    "to_char(logged_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+const QString TimestampColumn = timestampColumn(QStringLiteral("logged_at"));
 
 const QString StoredLogColumns = QStringLiteral("id::text, %1, cost::text, cost_source").arg(TimestampColumn);
 

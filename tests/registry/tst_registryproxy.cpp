@@ -781,7 +781,7 @@ void tst_RegistryProxy::neverAnsweringRegistry()
     QVERIFY2(mirrored.startMirror(&error), qPrintable(error));
     mirrored.server().setDefaultBehaviour(FixtureHttpServer::Behaviour::NeverAnswer);
     Settings settings = m_database->settings();
-    // Long enough that the first request surely arrives while the fetch still runs.
+    // Long enough that the first request arrives while the fetch still runs.
     settings.registry.fetchTimeout = 3s;
     QVERIFY2(mirrored.startService(settings, &error), qPrintable(error));
     const QString unavailable = QStringLiteral("Registry unavailable: ") + mirrored.server().baseUrl().toDisplayString();
