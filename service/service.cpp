@@ -3,6 +3,7 @@
 #include "service.h"
 
 #include "conversations/conversationroutes.h"
+#include "conversations/messageroutes.h"
 #include "database/connectionprovider.h"
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
@@ -59,7 +60,10 @@ Service::Service(const ServiceOptions &options)
     , m_receiptRoutes(std::make_unique<ReceiptRoutes>(options.settings.receiptKeys, options.settings.maxBodyBytes))
     , m_registryRoutes(std::make_unique<RegistryRoutes>(*m_registry))
     , m_templateRoutes(std::make_unique<TemplateRoutes>(options.settings.maxBodyBytes))
-    , m_conversationRoutes(std::make_unique<ConversationRoutes>(options.settings.maxBodyBytes))
+    , m_conversationRoutes(
+          std::make_unique<ConversationRoutes>(options.settings.maxBodyBytes, options.settings.conversations))
+    , m_messageRoutes(std::make_unique<MessageRoutes>(options.settings.maxBodyBytes, options.settings.conversations,
+                                                      *m_registry))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
@@ -70,6 +74,7 @@ Service::Service(const ServiceOptions &options)
     m_registryRoutes->registerOn(*m_router);
     m_templateRoutes->registerOn(*m_router);
     m_conversationRoutes->registerOn(*m_router);
+    m_messageRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

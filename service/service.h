@@ -13,6 +13,7 @@ namespace llmring {
 
 class ConnectionProvider;
 class ConversationRoutes;
+class MessageRoutes;
 class CorsPolicy;
 class HealthMonitor;
 class MetaRoutes;
@@ -81,6 +82,7 @@ private:
     std::unique_ptr<RegistryRoutes> m_registryRoutes;
     std::unique_ptr<TemplateRoutes> m_templateRoutes;
     std::unique_ptr<ConversationRoutes> m_conversationRoutes;
+    std::unique_ptr<MessageRoutes> m_messageRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

@@ -68,6 +68,50 @@ std::optional<QStringList> parseOrigins(const QString &value)
     return origins;
 }
 
+// Accepts the spellings people write in environment files.
+std::optional<bool> parseBoolean(const QString &value)
+{
+    const QString normalized = value.trimmed().toLower();
+    if (normalized == QLatin1String("true") || normalized == QLatin1String("1") || normalized == QLatin1String("yes")
+        || normalized == QLatin1String("on")) {
+        return true;
+    }
+    if (normalized == QLatin1String("false") || normalized == QLatin1String("0") || normalized == QLatin1String("no")
+        || normalized == QLatin1String("off")) {
+        return false;
+    }
+    return std::nullopt;
+}
+
+bool readConversationSettings(const QProcessEnvironment &environment, ConversationSettings *settings, QString *error)
+{
+    const QString levelVariable = QStringLiteral("LLMRING_MESSAGE_LOGGING_LEVEL");
+    if (environment.contains(levelVariable)) {
+        const QString value = environment.value(levelVariable);
+        const auto level = messageLoggingLevelFromName(value.trimmed().toLower());
+        if (!level) {
+            *error = invalid(levelVariable, value, QStringLiteral("expected none, metadata or full"));
+            return false;
+        }
+        settings->loggingLevel = *level;
+    }
+    if (!readInteger(environment, QStringLiteral("LLMRING_MESSAGE_RETENTION_DAYS"), 1,
+                     ConversationSettings::MaxRetentionDays, &settings->retentionDays, error)) {
+        return false;
+    }
+    const QString trackingVariable = QStringLiteral("LLMRING_ENABLE_CONVERSATION_TRACKING");
+    if (environment.contains(trackingVariable)) {
+        const QString value = environment.value(trackingVariable);
+        const auto enabled = parseBoolean(value);
+        if (!enabled) {
+            *error = invalid(trackingVariable, value, QStringLiteral("expected true or false"));
+            return false;
+        }
+        settings->trackingEnabled = *enabled;
+    }
+    return true;
+}
+
 } // namespace
 
 bool isValidSchemaName(const QString &name)
@@ -240,6 +284,9 @@ std::optional<Settings> Settings::fromEnvironment(const QProcessEnvironment &env
         }
     }
 
+    if (!readConversationSettings(environment, &settings.conversations, error))
+        return std::nullopt;
+
     if (environment.contains(QStringLiteral("LLMRING_CORS_ORIGINS"))) {
         const QString value = environment.value(QStringLiteral("LLMRING_CORS_ORIGINS"));
         const auto origins = parseOrigins(value);
@@ -298,13 +345,15 @@ QString Settings::summary() const
     const QString registrySource = registry.baseUrl.toDisplayString(QUrl::RemovePassword)
         + (registry.redis ? QStringLiteral(" shared through ") + registry.redis->redacted() : QString());
     return QStringLiteral("listening on %1:%2, database %3, schema %4, %5 worker(s), CORS origins %6, %7, "
-                          "registry %8 (cache TTL %9 s)")
+                          "registry %8 (cache TTL %9 s), message logging %10, conversation tracking %11")
         .arg(host.toString())
         .arg(port)
         .arg(database.redacted(), schema)
         .arg(effectiveWorkers())
         .arg(corsOrigins.join(u','), receipts, registrySource)
-        .arg(registry.cacheTtl.count());
+        .arg(registry.cacheTtl.count())
+        .arg(messageLoggingLevelName(conversations.loggingLevel),
+             conversations.trackingEnabled ? QStringLiteral("on") : QStringLiteral("off"));
 }
 
 } // namespace llmring

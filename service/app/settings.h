@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include "conversations/conversationsettings.h"
 #include "database/databaseconfig.h"
 #include "receipts/receiptkeys.h"
 #include "registry/registrysettings.h"
@@ -35,6 +36,7 @@ struct Settings
     // Never null; without LLMRING_RECEIPTS_* variables it contains no key.
     std::shared_ptr<const ReceiptKeys> receiptKeys = std::make_shared<ReceiptKeys>();
     RegistrySettings registry;
+    ConversationSettings conversations;
 
     // The configuration from `environment`, or std::nullopt with *error naming the
     // variable and what is wrong with its value.

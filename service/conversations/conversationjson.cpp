@@ -13,6 +13,11 @@ QJsonValue optionalJson(const std::optional<QString> &value)
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
 
+QJsonValue optionalJson(const std::optional<qint64> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
 } // namespace
 
 QJsonObject conversationToJson(const StoredConversation &stored)
@@ -23,7 +28,7 @@ QJsonObject conversationToJson(const StoredConversation &stored)
         {QStringLiteral("system_prompt"), optionalJson(stored.systemPrompt)},
         {QStringLiteral("model_alias"), stored.modelAlias},
         {QStringLiteral("temperature"), stored.temperature},
-        {QStringLiteral("max_tokens"), stored.maxTokens ? QJsonValue(*stored.maxTokens) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("max_tokens"), optionalJson(stored.maxTokens)},
         {QStringLiteral("message_count"), stored.messageCount},
         {QStringLiteral("total_input_tokens"), stored.totalInputTokens},
         {QStringLiteral("total_output_tokens"), stored.totalOutputTokens},
@@ -32,6 +37,31 @@ QJsonObject conversationToJson(const StoredConversation &stored)
         {QStringLiteral("updated_at"), stored.updatedAt},
         {QStringLiteral("last_message_at"), optionalJson(stored.lastMessageAt)},
     };
+}
+
+QJsonObject messageToJson(const StoredMessage &stored)
+{
+    return QJsonObject{
+        {QStringLiteral("id"), stored.id},
+        {QStringLiteral("conversation_id"), stored.conversationId},
+        {QStringLiteral("role"), stored.role},
+        {QStringLiteral("content"), optionalJson(stored.content)},
+        {QStringLiteral("content_hash"), optionalJson(stored.contentHash)},
+        {QStringLiteral("input_tokens"), optionalJson(stored.inputTokens)},
+        {QStringLiteral("output_tokens"), optionalJson(stored.outputTokens)},
+        {QStringLiteral("tool_calls"), stored.toolCalls},
+        {QStringLiteral("tool_results"), stored.toolResults},
+        {QStringLiteral("metadata"), stored.metadata},
+        {QStringLiteral("timestamp"), stored.timestamp},
+    };
+}
+
+QJsonArray messagesToJson(const QList<StoredMessage> &messages)
+{
+    QJsonArray items;
+    for (const StoredMessage &message : messages)
+        items.append(messageToJson(message));
+    return items;
 }
 
 } // namespace llmring

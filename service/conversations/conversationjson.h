@@ -4,7 +4,9 @@
 #pragma once
 
 #include "conversationstore.h"
+#include "messagestore.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace llmring {
@@ -13,5 +15,11 @@ namespace llmring {
 // total_input_tokens, total_output_tokens, total_cost, created_at, updated_at,
 // last_message_at}`, with null for unset optional members.
 QJsonObject conversationToJson(const StoredConversation &stored);
+
+// `{id, conversation_id, role, content, content_hash, input_tokens, output_tokens,
+// tool_calls, tool_results, metadata, timestamp}`, with null for unset optional members.
+QJsonObject messageToJson(const StoredMessage &stored);
+
+QJsonArray messagesToJson(const QList<StoredMessage> &messages);
 
 } // namespace llmring

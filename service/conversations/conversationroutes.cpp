@@ -4,12 +4,14 @@
 
 #include "conversationjson.h"
 #include "conversationstore.h"
+#include "database/transaction.h"
 #include "domain/conversationrequest.h"
 #include "http/jsonresponse.h"
 #include "http/queryreader.h"
 #include "http/requestbody.h"
 #include "http/router.h"
 #include "http/uuidparameter.h"
+#include "messagestore.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -36,8 +38,9 @@ std::optional<QString> conversationIdOf(const RequestContext &context, Validatio
 
 } // namespace
 
-ConversationRoutes::ConversationRoutes(qint64 maxBodyBytes)
+ConversationRoutes::ConversationRoutes(qint64 maxBodyBytes, const ConversationSettings &settings)
     : m_maxBodyBytes(maxBodyBytes)
+    , m_settings(settings)
 {
 }
 
@@ -60,6 +63,8 @@ void ConversationRoutes::registerOn(Router &router) const
 
 QHttpServerResponse ConversationRoutes::createConversation(RequestContext &context) const
 {
+    if (!m_settings.trackingEnabled)
+        return errorResponse(StatusCode::BadRequest, QStringLiteral("Conversation tracking is disabled"));
     HttpError error;
     const auto body = parseJsonBody(context.request, m_maxBodyBytes, &error);
     if (!body)
@@ -81,6 +86,9 @@ QHttpServerResponse ConversationRoutes::listConversations(RequestContext &contex
     const qint64 offset = query.integer(QStringLiteral("offset"), 0, 0, std::numeric_limits<qint32>::max());
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
+    // Conversations stored while tracking was on stay readable by id.
+    if (!m_settings.trackingEnabled)
+        return jsonResponse(QJsonArray());
 
     const QList<StoredConversation> conversations =
         ConversationStore(context.database()).list(context.projectId, limit, offset);
@@ -100,19 +108,24 @@ QHttpServerResponse ConversationRoutes::getConversation(RequestContext &context)
         query.choice(QStringLiteral("include_messages"), QStringLiteral("true"),
                      {QStringLiteral("true"), QStringLiteral("false")})
         != QStringLiteral("false");
-    query.integer(QStringLiteral("message_limit"), 100, 1, 1000);
+    const qint64 messageLimit = query.integer(QStringLiteral("message_limit"), 100, 1, 1000);
     if (!conversationId || !errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
 
+    // One snapshot for the counters and the messages, so they agree even while a batch
+    // for this conversation commits.
+    DatabaseConnection &database = context.database();
+    Transaction transaction(database, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     const std::optional<StoredConversation> stored =
-        ConversationStore(context.database()).find(context.projectId, *conversationId);
+        ConversationStore(database).find(context.projectId, *conversationId);
     if (!stored)
         return conversationNotFound();
     QJsonObject conversation = conversationToJson(*stored);
-    // NOTE: the list is empty until the messages table exists. The messages, oldest
-    // first and at most `message_limit` of them, come with that table.
-    if (includeMessages)
-        conversation.insert(QStringLiteral("messages"), QJsonArray());
+    if (includeMessages) {
+        const auto messages = MessageStore(database).list(context.projectId, *conversationId, messageLimit, 0);
+        conversation.insert(QStringLiteral("messages"), messagesToJson(messages.value_or(QList<StoredMessage>())));
+    }
+    transaction.commit();
     return jsonResponse(conversation);
 }
 

@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include "conversationsettings.h"
+
 #include <QHttpServerResponse>
 
 namespace llmring {
@@ -14,7 +16,7 @@ struct RequestContext;
 class ConversationRoutes
 {
 public:
-    explicit ConversationRoutes(qint64 maxBodyBytes);
+    ConversationRoutes(qint64 maxBodyBytes, const ConversationSettings &settings);
 
     void registerOn(Router &router) const;
 
@@ -26,6 +28,7 @@ public:
 
 private:
     qint64 m_maxBodyBytes;
+    ConversationSettings m_settings;
 };
 
 } // namespace llmring

@@ -59,7 +59,7 @@ UsageStore::UsageStore(DatabaseConnection &connection)
 }
 
 UsageStore::InsertResult UsageStore::insert(const QString &projectId, const UsageLogRequest &request,
-                                            const LogCost &cost)
+                                            const LogCost &cost, const std::optional<QString> &conversationId)
 {
     // A client's cost is stored as given; otherwise :cost is null and the registry
     // price applies, and an unpriced log binds a cost of 0.
@@ -67,10 +67,11 @@ UsageStore::InsertResult UsageStore::insert(const QString &projectId, const Usag
         QStringLiteral("usage.insert"),
         QStringLiteral(
             "INSERT INTO {{schema}}.usage_logs (api_key_id, provider, model, alias, profile, origin, id_at_origin,"
-            " input_tokens, output_tokens, cached_input_tokens, cost, cost_source, latency_ms, metadata)"
+            " input_tokens, output_tokens, cached_input_tokens, cost, cost_source, latency_ms, metadata,"
+            " conversation_id)"
             " VALUES (:project, :provider, :model, :alias, :profile, :origin, :id_at_origin, :input_tokens,"
             " :output_tokens, :cached_input_tokens, COALESCE(CAST(:cost AS numeric), %2), :cost_source,"
-            " :latency_ms, CAST(:metadata AS jsonb))"
+            " :latency_ms, CAST(:metadata AS jsonb), CAST(:conversation_id AS uuid))"
             " ON CONFLICT (api_key_id, md5(origin), md5(id_at_origin))"
             " WHERE origin IS NOT NULL AND id_at_origin IS NOT NULL DO NOTHING"
             " RETURNING %1")
@@ -102,6 +103,7 @@ UsageStore::InsertResult UsageStore::insert(const QString &projectId, const Usag
     query.bindValue(QStringLiteral(":latency_ms"), nullableInteger(request.latencyMs));
     query.bindValue(QStringLiteral(":metadata"),
                     QString::fromUtf8(QJsonDocument(request.metadata).toJson(QJsonDocument::Compact)));
+    query.bindValue(QStringLiteral(":conversation_id"), nullableText(conversationId));
     m_connection.exec(query, QStringLiteral("insert usage log"));
 
     if (query.next()) {

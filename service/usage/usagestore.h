@@ -25,7 +25,9 @@ public:
     };
 
     // Stores one log; the database computes a registry-priced cost from the prices.
-    InsertResult insert(const QString &projectId, const UsageLogRequest &request, const LogCost &cost);
+    // `conversationId`, a conversation of the same project, links the row to it.
+    InsertResult insert(const QString &projectId, const UsageLogRequest &request, const LogCost &cost,
+                        const std::optional<QString> &conversationId = std::nullopt);
 
     // The database server's clock, which stamped every row's logged_at, so a range that
     // ends "now" includes a log written a moment ago even when the clocks differ.

@@ -200,4 +200,41 @@ std::optional<QJsonObject> FieldReader::optionalObject(const QString &name)
     return value.toObject();
 }
 
+std::optional<QJsonArray> FieldReader::optionalObjectArray(const QString &name)
+{
+    if (!has(name))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(name);
+    if (!value.isArray()) {
+        addError(name, QStringLiteral("must be an array of objects or null"), ErrorType::TypeError);
+        return std::nullopt;
+    }
+    const QJsonArray items = value.toArray();
+    bool valid = true;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (!items.at(i).isObject()) {
+            QJsonArray loc = locOf(name);
+            loc.append(i);
+            m_errors.add(loc, QStringLiteral("must be an object"), ErrorType::TypeError);
+            valid = false;
+        }
+    }
+    if (!valid)
+        return std::nullopt;
+    return items;
+}
+
+std::optional<QString> FieldReader::optionalChoice(const QString &name, const QStringList &choices)
+{
+    if (!has(name))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(name);
+    if (!value.isString() || !choices.contains(value.toString())) {
+        addError(name, QStringLiteral("must be one of: %1").arg(choices.join(QStringLiteral(", "))),
+                 value.isString() ? ErrorType::ValueError : ErrorType::TypeError);
+        return std::nullopt;
+    }
+    return value.toString();
+}
+
 } // namespace llmring

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -48,6 +49,12 @@ public:
     std::optional<double> optionalMoney(const QString &name);
 
     std::optional<QJsonObject> optionalObject(const QString &name);
+
+    // An array whose items are all objects; a bad item is reported at [..., name, index].
+    std::optional<QJsonArray> optionalObjectArray(const QString &name);
+
+    // A string that must be one of `choices`; the message lists them.
+    std::optional<QString> optionalChoice(const QString &name, const QStringList &choices);
 
     QJsonArray locOf(const QString &name) const;
     ValidationErrors &errors() { return m_errors; }
