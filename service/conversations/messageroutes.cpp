@@ -132,8 +132,7 @@ QHttpServerResponse MessageRoutes::addMessageBatch(RequestContext &context) cons
     if (!conversationId || !batch)
         return errorResponse(HttpError::validation(errors));
 
-    // A batch that asks for "none" stores nothing, but still names a conversation that
-    // must exist.
+    // A batch at the "none" level stores nothing, but its conversation must still exist.
     const MessageLoggingLevel level = m_settings.effectiveLevel(batch->loggingLevel);
     const QList<NewMessage> messages =
         level == MessageLoggingLevel::None ? QList<NewMessage>() : newMessages(batch->messages, level);
@@ -156,7 +155,8 @@ QHttpServerResponse MessageRoutes::logConversation(RequestContext &context) cons
     if (!request)
         return errorResponse(HttpError::validation(errors));
 
-    // Priced like POST /api/v1/log; reading the snapshot never waits for a fetch.
+    // Priced like POST /api/v1/log. current() returns the loaded snapshot without
+    // waiting for a registry download.
     const LogCost cost = LogCost::forRequest(request->usage, m_registry.current());
     const MessageLoggingLevel level = m_settings.effectiveLevel(request->loggingLevel);
 

@@ -19,7 +19,7 @@ namespace llmring {
 struct ConversationLogRequest
 {
     QList<MessageRequest> messages; // the input messages, in order
-    MessageRequest response;        // the assistant's answer, its metadata without the cost
+    MessageRequest response;        // the assistant message; its metadata gets the cost once priced
     UsageLogRequest usage;          // the usage row; `cost` absent means "price it"
     std::optional<MessageLoggingLevel> loggingLevel;
 

@@ -26,12 +26,12 @@ void checkConversationId(const QJsonObject &object, const QJsonArray &loc, const
         return;
     QJsonArray memberLoc = loc;
     memberLoc.append(QStringLiteral("conversation_id"));
-    const QUuid given = QUuid::fromString(value.toString());
-    if (!value.isString() || given.isNull()) {
+    const QUuid sentId = QUuid::fromString(value.toString());
+    if (!value.isString() || sentId.isNull()) {
         errors.add(memberLoc, QStringLiteral("must be a UUID"), ErrorType::ValueError);
         return;
     }
-    if (given != QUuid::fromString(conversationId)) {
+    if (sentId != QUuid::fromString(conversationId)) {
         errors.add(memberLoc, QStringLiteral("must equal the conversation id in the path, %1").arg(conversationId),
                    ErrorType::ValueError);
     }

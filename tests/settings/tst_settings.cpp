@@ -68,6 +68,8 @@ private Q_SLOTS:
     void host_data();
     void host();
     void acceptedLimits();
+    void conversationSettings_data();
+    void conversationSettings();
     void workersCappedByPool_data();
     void workersCappedByPool();
 
@@ -111,6 +113,9 @@ void tst_Settings::defaults()
     QCOMPARE(settings->registry.cacheTtl, std::chrono::seconds(3600));
     QCOMPARE(settings->registry.fetchTimeout, std::chrono::seconds(10));
     QVERIFY(!settings->registry.redis);
+    QCOMPARE(settings->conversations.loggingLevel, llmring::MessageLoggingLevel::Full);
+    QCOMPARE(settings->conversations.retentionDays, qint64(30));
+    QVERIFY(settings->conversations.trackingEnabled);
 }
 
 void tst_Settings::invalidValue_data()
@@ -153,6 +158,12 @@ void tst_Settings::invalidValue_data()
     QTest::newRow("registry timeout above 300") << "LLMRING_REGISTRY_TIMEOUT" << "301";
     QTest::newRow("redis URL with TLS") << "LLMRING_REDIS_URL" << "rediss://cache.example:6380/0";
     QTest::newRow("redis URL without host") << "LLMRING_REDIS_URL" << "redis://:6379/0";
+    QTest::newRow("message logging level unknown") << "LLMRING_MESSAGE_LOGGING_LEVEL" << "partial";
+    QTest::newRow("message logging level empty") << "LLMRING_MESSAGE_LOGGING_LEVEL" << "";
+    QTest::newRow("retention zero days") << "LLMRING_MESSAGE_RETENTION_DAYS" << "0";
+    QTest::newRow("retention above a million days") << "LLMRING_MESSAGE_RETENTION_DAYS" << "1000001";
+    QTest::newRow("retention not a number") << "LLMRING_MESSAGE_RETENTION_DAYS" << "30d";
+    QTest::newRow("tracking not a boolean") << "LLMRING_ENABLE_CONVERSATION_TRACKING" << "maybe";
 }
 
 void tst_Settings::registryBaseUrl_data()
@@ -356,6 +367,46 @@ void tst_Settings::acceptedLimits()
     QCOMPARE(settings->maxBodyBytes, qint64(1024));
     QCOMPARE(settings->poolSize, 1);
     QCOMPARE(settings->logLevel, QStringLiteral("debug"));
+}
+
+void tst_Settings::conversationSettings_data()
+{
+    QTest::addColumn<QString>("level");
+    QTest::addColumn<QString>("retention");
+    QTest::addColumn<QString>("tracking");
+    QTest::addColumn<llmring::MessageLoggingLevel>("expectedLevel");
+    QTest::addColumn<qint64>("expectedRetention");
+    QTest::addColumn<bool>("expectedTracking");
+
+    QTest::newRow("none, 1 day, false") << "none" << "1" << "false" << llmring::MessageLoggingLevel::None << qint64(1) << false;
+    QTest::newRow("metadata, upper case, 0") << " METADATA " << "365" << "0" << llmring::MessageLoggingLevel::Metadata
+                                             << qint64(365) << false;
+    QTest::newRow("full, a million days, yes") << "full" << "1000000" << "yes" << llmring::MessageLoggingLevel::Full
+                                               << qint64(1000000) << true;
+    QTest::newRow("tracking off") << "full" << "30" << "off" << llmring::MessageLoggingLevel::Full << qint64(30) << false;
+    QTest::newRow("tracking True") << "full" << "30" << "True" << llmring::MessageLoggingLevel::Full << qint64(30) << true;
+}
+
+void tst_Settings::conversationSettings()
+{
+    QFETCH(QString, level);
+    QFETCH(QString, retention);
+    QFETCH(QString, tracking);
+    QFETCH(llmring::MessageLoggingLevel, expectedLevel);
+    QFETCH(qint64, expectedRetention);
+    QFETCH(bool, expectedTracking);
+    QString error;
+
+    const auto settings = Settings::fromEnvironment(
+        environmentWith({{QStringLiteral("LLMRING_MESSAGE_LOGGING_LEVEL"), level},
+                         {QStringLiteral("LLMRING_MESSAGE_RETENTION_DAYS"), retention},
+                         {QStringLiteral("LLMRING_ENABLE_CONVERSATION_TRACKING"), tracking}}),
+        &error);
+
+    QVERIFY2(settings.has_value(), qPrintable(error));
+    QCOMPARE(settings->conversations.loggingLevel, expectedLevel);
+    QCOMPARE(settings->conversations.retentionDays, expectedRetention);
+    QCOMPARE(settings->conversations.trackingEnabled, expectedTracking);
 }
 
 void tst_Settings::workersCappedByPool_data()
