@@ -4,6 +4,7 @@
 // separation between projects, and usage rows outliving a deleted conversation.
 
 #include "httpclient.h"
+#include "responsechecks.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -32,33 +33,10 @@ QJsonObject fullRequest()
     };
 }
 
-QByteArray bodyOf(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-QJsonObject validationBody(const QJsonArray &loc, const QString &msg, const QString &type)
-{
-    return QJsonObject{{"detail", QJsonArray{QJsonObject{{"loc", loc}, {"msg", msg}, {"type", type}}}}};
-}
-
 QJsonObject pathIdError()
 {
     return validationBody(QJsonArray{"path", "conversation_id"}, QStringLiteral("must be a UUID"),
                           QStringLiteral("value_error"));
-}
-
-bool isTimestamp(const QJsonValue &value)
-{
-    static const QRegularExpression pattern(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
-    return value.isString() && pattern.match(value.toString()).hasMatch();
-}
-
-bool isUuid(const QJsonValue &value)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
-    return value.isString() && pattern.match(value.toString()).hasMatch();
 }
 
 // All members but the id and the timestamps, which differ between conversations.

@@ -3,6 +3,7 @@
 // listing receipts, their validation errors, and the separation between projects.
 
 #include "httpclient.h"
+#include "responsechecks.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -73,11 +74,6 @@ QJsonObject signedReceipt(const QJsonObject &members, const QByteArray &seed = A
     QJsonObject receipt = members;
     receipt.insert("signature", QString::fromLatin1("ed25519:" + signatureOf(members, seed).toBase64(encoding)));
     return receipt;
-}
-
-QByteArray bodyOf(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 QByteArray storeBody(const QJsonObject &receipt)

@@ -4,6 +4,7 @@
 // receipts.
 
 #include "httpclient.h"
+#include "responsechecks.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -54,11 +55,6 @@ QJsonObject signedReceipt(const QJsonObject &members, const QByteArray &seed,
     const QByteArray signature = key->sign(json::canonicalize(QJsonValue(members)));
     receipt.insert("signature", QString::fromLatin1("ed25519:" + signature.toBase64(encoding)));
     return receipt;
-}
-
-QByteArray bodyOf(const QJsonObject &object)
-{
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // concurrent calls, and the separation between projects.
 
 #include "httpclient.h"
+#include "responsechecks.h"
 #include "testdatabase.h"
 #include "testservice.h"
 
@@ -40,12 +41,6 @@ QJsonObject fullRequest()
     };
 }
 
-QByteArray bodyOf(const QJsonValue &value)
-{
-    return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                           : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-}
-
 QJsonArray validationDetail(const QJsonArray &loc, const QString &msg, const QString &type)
 {
     return QJsonArray{QJsonObject{{"loc", loc}, {"msg", msg}, {"type", type}}};
@@ -55,19 +50,6 @@ QJsonArray pathIdError()
 {
     return validationDetail(QJsonArray{"path", "template_id"}, QStringLiteral("must be a UUID"),
                             QStringLiteral("value_error"));
-}
-
-bool isTimestamp(const QJsonValue &value)
-{
-    static const QRegularExpression pattern(QStringLiteral("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z$"));
-    return value.isString() && pattern.match(value.toString()).hasMatch();
-}
-
-bool isUuid(const QJsonValue &value)
-{
-    static const QRegularExpression pattern(
-        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
-    return value.isString() && pattern.match(value.toString()).hasMatch();
 }
 
 // The members that are the same for every template created from `request`: all but
