@@ -130,7 +130,8 @@ int runCommandLine(const QStringList &arguments)
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "LLMRing Server: records LLM usage and cost per project, signs receipts and proxies the model registry.\n"
+        "LLMRing Server: records LLM usage and cost per project, keeps conversation history, signs receipts\n"
+        "and proxies the model registry.\n"
         "\n"
         "Commands:\n"
         "  serve             apply pending migrations, then serve the HTTP API (default)\n"

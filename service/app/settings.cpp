@@ -104,7 +104,7 @@ bool readConversationSettings(const QProcessEnvironment &environment, Conversati
         const QString value = environment.value(trackingVariable);
         const auto enabled = parseBoolean(value);
         if (!enabled) {
-            *error = invalid(trackingVariable, value, QStringLiteral("expected true or false"));
+            *error = invalid(trackingVariable, value, QStringLiteral("expected true or false (1 and 0, yes and no, on and off work too)"));
             return false;
         }
         settings->trackingEnabled = *enabled;

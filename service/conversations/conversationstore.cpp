@@ -14,10 +14,11 @@ namespace {
 
 // The columns readConversation() expects, in order.
 const QString ConversationColumns =
-    QStringLiteral("id::text, title, system_prompt, model_alias, temperature, max_tokens, message_count,"
+    QStringLiteral("id::text, %4, %5, %6, temperature, max_tokens, message_count,"
                    " total_input_tokens, total_output_tokens, total_cost::text, %1, %2, %3")
         .arg(timestampColumn(QStringLiteral("created_at")), timestampColumn(QStringLiteral("updated_at")),
-             timestampColumn(QStringLiteral("last_message_at")));
+             timestampColumn(QStringLiteral("last_message_at")), textColumn(QStringLiteral("title")),
+             textColumn(QStringLiteral("system_prompt")), textColumn(QStringLiteral("model_alias")));
 
 StoredConversation readConversation(const QSqlQuery &query)
 {

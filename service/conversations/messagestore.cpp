@@ -17,22 +17,17 @@ namespace {
 // The columns readMessage() expects, in order, from the relation named `alias`.
 QString messageColumns(const QString &alias)
 {
-    return QStringLiteral("%1.id::text, %1.conversation_id::text, %1.role, %1.content, %1.content_hash,"
+    return QStringLiteral("%1.id::text, %1.conversation_id::text, %1.role, %3, %1.content_hash,"
                           " %1.input_tokens, %1.output_tokens, %1.tool_calls::text, %1.tool_results::text,"
                           " %1.metadata::text, %2")
-        .arg(alias, timestampColumn(alias + QStringLiteral(".created_at")));
+        .arg(alias, timestampColumn(alias + QStringLiteral(".created_at")), textColumn(alias + QStringLiteral(".content")));
 }
 
 QJsonValue jsonColumn(const QSqlQuery &query, int column)
 {
     if (query.isNull(column))
         return QJsonValue(QJsonValue::Null);
-    const QJsonDocument document = QJsonDocument::fromJson(query.value(column).toString().toUtf8());
-    if (document.isArray())
-        return document.array();
-    if (document.isObject())
-        return document.object();
-    return QJsonValue(QJsonValue::Null);
+    return jsonFromColumnText(query.value(column).toString());
 }
 
 std::optional<qint64> optionalInteger(const QSqlQuery &query, int column)
@@ -175,7 +170,9 @@ std::optional<QList<StoredMessage>> MessageStore::append(const QString &projectI
             " total_output_tokens = target.total_output_tokens + totals.output_tokens,"
             " total_cost = target.total_cost + totals.cost,"
             " last_message_at = GREATEST(target.last_message_at, totals.last_at),"
-            " updated_at = now()"
+            // The time of the last message, which is later than now(), the start of
+            // the transaction.
+            " updated_at = totals.last_at"
             " FROM target, totals WHERE c.id = target.id AND totals.messages > 0"
             " RETURNING c.id)"
             " SELECT (SELECT count(*) FROM target), %1"

@@ -2,6 +2,8 @@
 
 #include "sqlvalues.h"
 
+#include "json/strictjsonparser.h"
+
 #include <QLocale>
 
 namespace llmring {
@@ -30,6 +32,20 @@ std::optional<QString> optionalText(const QSqlQuery &query, int column)
 QString timestampColumn(const QString &column)
 {
     return QStringLiteral("to_char(%1 AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(column);
+}
+
+QJsonValue jsonFromColumnText(const QString &text)
+{
+    // Stored documents came through the request parser, which allows 64 levels; the
+    // margin covers the levels a route adds around a stored value.
+    json::ParseOptions options;
+    options.maxDepth = 128;
+    return json::parse(text.toUtf8(), nullptr, options).value_or(QJsonValue(QJsonValue::Null));
+}
+
+QString textColumn(const QString &column)
+{
+    return QStringLiteral("CASE WHEN left(%1, 1) = chr(65279) THEN chr(65279) || %1 ELSE %1 END").arg(column);
 }
 
 } // namespace llmring

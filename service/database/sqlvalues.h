@@ -5,6 +5,7 @@
 
 #include "databaseconnection.h"
 
+#include <QJsonValue>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
@@ -29,6 +30,16 @@ std::optional<QString> optionalText(const QSqlQuery &query, int column);
 // SQL that selects the timestamptz `column` as RFC 3339 text in UTC with microseconds
 // and a "Z", as every response writes times.
 QString timestampColumn(const QString &column);
+
+// SQL that selects the text `column` so that it reads back unchanged. QPSQL decodes
+// values with QString::fromUtf8, which drops a leading U+FEFF (a byte order mark), so
+// the expression doubles such a character and the decoder removes only the copy.
+QString textColumn(const QString &column);
+
+// The value of a json or jsonb column's text, or null when the text is not JSON.
+// QJsonDocument::fromJson drops a U+FEFF that starts a string, as QString::fromUtf8
+// does, so this reads with the strict parser, which keeps every character.
+QJsonValue jsonFromColumnText(const QString &text);
 
 // Runs `query`, prepared on `connection`, and reads at most one row with `read`.
 // Throws DatabaseError, naming `operation`, when the statement fails.

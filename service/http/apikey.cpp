@@ -5,12 +5,16 @@
 #include "domain/fieldreader.h"
 
 #include <QCryptographicHash>
+#include <QStringDecoder>
 
 namespace llmring {
 
 std::optional<QString> projectIdFromApiKey(const QByteArray &headerValue, HttpError *error)
 {
-    const QString key = QString::fromUtf8(headerValue).trimmed();
+    // A decoder that keeps a leading U+FEFF, which QString::fromUtf8 would drop and so
+    // turn "\uFEFFkey" into the project "key". The check below then rejects it.
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+    const QString key = QString(decoder(headerValue)).trimmed();
     if (key.isEmpty()) {
         *error = HttpError::message(StatusCode::Unauthorized, QStringLiteral("X-API-Key header required"));
         return std::nullopt;
@@ -26,10 +30,12 @@ std::optional<QString> projectIdFromApiKey(const QByteArray &headerValue, HttpEr
             return std::nullopt;
         }
     }
-    // Control characters and invalid UTF-8 (decoded to U+FFFD) cannot be stored or
-    // compared reliably, and no real key contains them.
+    // Control characters, invisible format characters (such as U+FEFF and bidirectional
+    // marks) and invalid UTF-8 (decoded to U+FFFD) make keys that look alike but name
+    // different projects, and no real key contains them.
     for (const QChar c : key) {
-        if (c.category() == QChar::Other_Control || c == QChar::ReplacementCharacter) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+            || c == QChar::ReplacementCharacter) {
             *error = HttpError::message(StatusCode::BadRequest,
                                         QStringLiteral("X-API-Key must be printable UTF-8 text"));
             return std::nullopt;

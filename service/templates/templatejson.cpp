@@ -2,6 +2,8 @@
 
 #include "templatejson.h"
 
+#include "database/sqlvalues.h"
+
 #include <QJsonDocument>
 
 namespace llmring {
@@ -25,7 +27,7 @@ QJsonObject templateToJson(const StoredTemplate &stored)
         {QStringLiteral("model"), optionalJson(stored.model)},
         {QStringLiteral("temperature"), stored.temperature},
         {QStringLiteral("max_tokens"), stored.maxTokens ? QJsonValue(*stored.maxTokens) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("tool_config"), QJsonDocument::fromJson(stored.toolConfigJson.toUtf8()).object()},
+        {QStringLiteral("tool_config"), jsonFromColumnText(stored.toolConfigJson).toObject()},
         {QStringLiteral("created_by"), stored.createdBy},
         {QStringLiteral("is_active"), stored.isActive},
         {QStringLiteral("usage_count"), stored.usageCount},

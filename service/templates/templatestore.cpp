@@ -15,10 +15,12 @@ namespace {
 
 // The columns readTemplate() expects, in order.
 const QString TemplateColumns =
-    QStringLiteral("id::text, name, description, system_prompt, model, temperature, max_tokens, tool_config::text,"
-                   " created_by, is_active, usage_count, %1, %2, %3")
+    QStringLiteral("id::text, %4, %5, %6, %7, temperature, max_tokens, tool_config::text,"
+                   " %8, is_active, usage_count, %1, %2, %3")
         .arg(timestampColumn(QStringLiteral("created_at")), timestampColumn(QStringLiteral("updated_at")),
-             timestampColumn(QStringLiteral("last_used_at")));
+             timestampColumn(QStringLiteral("last_used_at")), textColumn(QStringLiteral("name")),
+             textColumn(QStringLiteral("description")), textColumn(QStringLiteral("system_prompt")),
+             textColumn(QStringLiteral("model")), textColumn(QStringLiteral("created_by")));
 
 StoredTemplate readTemplate(const QSqlQuery &query)
 {
@@ -133,9 +135,10 @@ QList<TemplateUsage> TemplateStore::usage(const QString &projectId)
 {
     QSqlQuery &query = m_connection.prepared(
         QStringLiteral("templates.usage"),
-        QStringLiteral("SELECT id::text, name, usage_count, %1, %2 FROM {{schema}}.conversation_templates"
+        QStringLiteral("SELECT id::text, %3, usage_count, %1, %2 FROM {{schema}}.conversation_templates"
                        " WHERE api_key_id = :project ORDER BY usage_count DESC, created_at DESC, id DESC")
-            .arg(timestampColumn(QStringLiteral("last_used_at")), timestampColumn(QStringLiteral("created_at"))));
+            .arg(timestampColumn(QStringLiteral("last_used_at")), timestampColumn(QStringLiteral("created_at")),
+                 textColumn(QStringLiteral("name"))));
     query.bindValue(QStringLiteral(":project"), projectId);
     m_connection.exec(query, QStringLiteral("template usage"));
     QList<TemplateUsage> rows;

@@ -2,6 +2,8 @@
 
 #include "usagejson.h"
 
+#include "database/sqlvalues.h"
+
 #include <QJsonDocument>
 
 namespace llmring {
@@ -62,7 +64,7 @@ QString plainDecimal(const QString &decimal)
 // re-serialized the way the JSON listing writes it, which keeps CSV rows small.
 QString compactJson(const QString &json)
 {
-    return QString::fromUtf8(QJsonDocument::fromJson(json.toUtf8()).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(QJsonDocument(jsonFromColumnText(json).toObject()).toJson(QJsonDocument::Compact));
 }
 
 } // namespace
@@ -129,7 +131,7 @@ QJsonObject usageLogRowToJson(const UsageLogRow &row)
         {QStringLiteral("cached_input_tokens"), row.cachedInputTokens},
         {QStringLiteral("cost"), moneyFromDecimalText(row.cost)},
         {QStringLiteral("latency_ms"), row.latencyMs ? QJsonValue(*row.latencyMs) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("metadata"), QJsonDocument::fromJson(row.metadataJson.toUtf8()).object()},
+        {QStringLiteral("metadata"), jsonFromColumnText(row.metadataJson).toObject()},
         {QStringLiteral("conversation_id"), optionalJson(row.conversationId)},
     };
 }

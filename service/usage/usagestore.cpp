@@ -13,12 +13,20 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QSqlQuery>
+#include <QStringList>
 
 namespace llmring {
 
 namespace {
 
 const QString TimestampColumn = timestampColumn(QStringLiteral("logged_at"));
+
+// The text columns of a listed row, in order.
+const QString UsageTextColumns = QStringList{textColumn(QStringLiteral("provider")), textColumn(QStringLiteral("model")),
+                                             textColumn(QStringLiteral("alias")), textColumn(QStringLiteral("profile")),
+                                             textColumn(QStringLiteral("origin")),
+                                             textColumn(QStringLiteral("id_at_origin"))}
+                                     .join(QStringLiteral(", "));
 
 const QString StoredLogColumns = QStringLiteral("id::text, %1, cost::text, cost_source").arg(TimestampColumn);
 
@@ -174,14 +182,15 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
                        " sum(output_tokens::bigint) AS output_tokens"
                        " FROM {{schema}}.usage_logs WHERE %1 GROUP BY 1, 2, 3, 4)"
                        " SELECT GROUPING(period), GROUPING(model), GROUPING(origin), GROUPING(alias),"
-                       " to_char(period, 'YYYY-MM-DD'), model, origin, alias,"
+                       " to_char(period, 'YYYY-MM-DD'), %2, %3, %4,"
                        " COALESCE(sum(requests), 0)::bigint, COALESCE(sum(cost), 0)::text,"
                        " COALESCE(sum(input_tokens), 0)::bigint, COALESCE(sum(output_tokens), 0)::bigint,"
                        " count(DISTINCT model), count(DISTINCT origin)"
                        " FROM detail"
                        " GROUP BY GROUPING SETS ((), (model), (origin), (alias), (period), (period, model))"
-                       " ORDER BY 5 DESC, 6, 7, 8")
-            .arg(RangeCondition));
+                       " ORDER BY 5 DESC, model, origin, alias")
+            .arg(RangeCondition, textColumn(QStringLiteral("model")), textColumn(QStringLiteral("origin")),
+                 textColumn(QStringLiteral("alias"))));
     query.bindValue(QStringLiteral(":unit"), periodUnit(period));
     bindRange(query, projectId, start, end);
     m_connection.exec(query, QStringLiteral("usage stats"));
@@ -189,7 +198,13 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
     UsageStats stats;
     // The top model of each period: most requests, ties to the smaller name in UTF-8
     // byte order (PostgreSQL's "C" collation).
-    QHash<QString, std::pair<QByteArray, qint64>> topModels;
+    struct TopModel
+    {
+        QString name;
+        QByteArray utf8; // compared in byte order
+        qint64 requests = 0;
+    };
+    QHash<QString, TopModel> topModels;
     while (query.next()) {
         const bool byPeriod = query.value(0).toInt() == 0;
         const bool byModel = query.value(1).toInt() == 0;
@@ -198,11 +213,12 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
         const UsageTotals figures{query.value(8).toLongLong(), query.value(9).toString(), query.value(10).toLongLong(),
                                   query.value(11).toLongLong()};
         if (byPeriod && byModel) {
-            const QByteArray model = query.value(5).toString().toUtf8();
-            auto &top = topModels[query.value(4).toString()];
-            if (top.first.isNull() || figures.requests > top.second
-                || (figures.requests == top.second && model < top.first)) {
-                top = {model, figures.requests};
+            const QString model = query.value(5).toString();
+            const QByteArray utf8 = model.toUtf8();
+            TopModel &top = topModels[query.value(4).toString()];
+            if (top.utf8.isNull() || figures.requests > top.requests
+                || (figures.requests == top.requests && utf8 < top.utf8)) {
+                top = TopModel{model, utf8, figures.requests};
             }
         } else if (byPeriod) {
             stats.periods.append(PeriodUsage{query.value(4).toString(), figures.requests, figures.cost,
@@ -223,7 +239,7 @@ UsageStats UsageStore::stats(const QString &projectId, Timestamp start, Timestam
     transaction.commit();
 
     for (PeriodUsage &usage : stats.periods)
-        usage.topModel = QString::fromUtf8(topModels.value(usage.periodStart).first);
+        usage.topModel = topModels.value(usage.periodStart).name;
     return stats;
 }
 
@@ -257,12 +273,12 @@ QList<UsageLogRow> UsageStore::list(const QString &projectId, const UsageLogFilt
     const QString direction = ascending ? QStringLiteral("ASC") : QStringLiteral("DESC");
     QSqlQuery &page = m_connection.prepared(
         QStringLiteral("usage.list.%1.%2").arg(shape, direction),
-        QStringLiteral("SELECT id::text, %1, provider, model, alias, profile, origin, id_at_origin, input_tokens,"
+        QStringLiteral("SELECT id::text, %1, %4, input_tokens,"
                        " output_tokens, cached_input_tokens, cost::text, latency_ms, metadata::text,"
                        " conversation_id::text"
                        " FROM {{schema}}.usage_logs WHERE %2"
                        " ORDER BY logged_at %3, id %3 LIMIT :limit OFFSET :offset")
-            .arg(TimestampColumn, where, direction));
+            .arg(TimestampColumn, where, direction, UsageTextColumns));
     conditions.bind(page);
     page.bindValue(QStringLiteral(":limit"), limit);
     page.bindValue(QStringLiteral(":offset"), offset);

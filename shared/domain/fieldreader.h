@@ -64,7 +64,7 @@ private:
     std::optional<qint64> readInteger(const QString &name, qint64 minimum, qint64 maximum);
     void addError(const QString &name, const QString &msg, QLatin1StringView type);
 
-    const QJsonObject &m_object;
+    QJsonObject m_object; // a copy (implicitly shared), so readers of temporaries stay valid
     QJsonArray m_locPrefix;
     ValidationErrors &m_errors;
 };

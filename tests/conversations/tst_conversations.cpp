@@ -85,6 +85,7 @@ private Q_SLOTS:
     void createAppliesDefaults();
     void createRejectsInvalid_data();
     void createRejectsInvalid();
+    void textKeepsByteOrderMark();
 
     void getReturnsConversationWithMessages_data();
     void getReturnsConversationWithMessages();
@@ -211,6 +212,26 @@ void tst_Conversations::createAppliesDefaults()
     QCOMPARE(withoutGeneratedMembers(empty.json().toObject()), expected);
     QCOMPARE(nulls.status, 201);
     QCOMPARE(withoutGeneratedMembers(nulls.json().toObject()), expected);
+}
+
+void tst_Conversations::textKeepsByteOrderMark()
+{
+    // QString::fromUtf8, which QPSQL decodes text with, drops a leading U+FEFF.
+    const QJsonObject request{{"title", QStringLiteral("\uFEFFtitle")},
+                              {"system_prompt", QStringLiteral("\uFEFF\uFEFFprompt")},
+                              {"model_alias", QStringLiteral("\uFEFFalias")}};
+
+    const HttpResponse created = m_client->post(QStringLiteral("/conversations"), bodyOf(request), apiKey("conv-bom"));
+    QCOMPARE(created.status, 201);
+    const QString id = created.json()["id"].toString();
+    const HttpResponse fetched = m_client->get(QStringLiteral("/conversations/") + id, apiKey("conv-bom"));
+
+    QCOMPARE(fetched.status, 200);
+    for (const QJsonObject &conversation : {created.json().toObject(), fetched.json().toObject()}) {
+        QVERIFY(conversation.value("title").toString() == request.value("title").toString());
+        QVERIFY(conversation.value("system_prompt").toString() == request.value("system_prompt").toString());
+        QVERIFY(conversation.value("model_alias").toString() == request.value("model_alias").toString());
+    }
 }
 
 void tst_Conversations::createRejectsInvalid_data()

@@ -338,6 +338,7 @@ void tst_Messages::addMessageReturnsMessage()
     QCOMPARE(conversation.value("total_output_tokens"), QJsonValue(20));
     QCOMPARE(conversation.value("total_cost"), QJsonValue(0.25));
     QCOMPARE(conversation.value("last_message_at"), message.value("timestamp"));
+    QCOMPARE(conversation.value("updated_at"), message.value("timestamp"));
 }
 
 void tst_Messages::addMessageAppliesDefaults()
@@ -1108,6 +1109,7 @@ void tst_Messages::logStoresClientPayload()
     QCOMPARE(conversation.value("total_output_tokens"), QJsonValue(5));
     QCOMPARE(conversation.value("total_cost"), QJsonValue(0.0001));
     QCOMPARE(conversation.value("last_message_at"), messages.at(1)["timestamp"]);
+    QCOMPARE(conversation.value("updated_at"), messages.at(1)["timestamp"]);
     QCOMPARE(m_client->get(prefix, apiKey(project)).json().toArray().size(), 1);
 
     const QJsonArray usage = usageRowsOf(*m_client, project);
@@ -1288,6 +1290,29 @@ void tst_Messages::logRejectsInvalid_data()
     QTest::newRow("cost negative") << changed("metadata", [](QJsonObject &m) { m.insert("cost", -0.1); })
                                    << QJsonArray{"body", "metadata", "cost"} << QStringLiteral("must be >= 0")
                                    << QStringLiteral("value_error");
+    // response.usage is read only when the metadata has no token counts.
+    const auto withUsage = [](const QJsonObject &usage) {
+        QJsonObject payload = clientLogPayload();
+        QJsonObject metadata = payload.value("metadata").toObject();
+        metadata.remove("input_tokens");
+        metadata.remove("output_tokens");
+        metadata.insert("cached_tokens", 4);
+        payload.insert("metadata", metadata);
+        QJsonObject response = payload.value("response").toObject();
+        response.insert("usage", usage);
+        payload.insert("response", response);
+        return bodyOf(payload);
+    };
+    QTest::newRow("prompt tokens negative") << withUsage(QJsonObject{{"prompt_tokens", -5}})
+                                            << QJsonArray{"body", "response", "usage", "prompt_tokens"}
+                                            << QStringLiteral("must be >= 0") << QStringLiteral("value_error");
+    QTest::newRow("completion tokens text") << withUsage(QJsonObject{{"prompt_tokens", 5}, {"completion_tokens", "x"}})
+                                            << QJsonArray{"body", "response", "usage", "completion_tokens"}
+                                            << QStringLiteral("must be an integer") << QStringLiteral("type_error");
+    QTest::newRow("cached above prompt tokens") << withUsage(QJsonObject{{"prompt_tokens", 3}})
+                                                << QJsonArray{"body", "metadata", "cached_tokens"}
+                                                << QStringLiteral("must be <= the input tokens (3)")
+                                                << QStringLiteral("value_error");
     QTest::newRow("messages missing") << without("messages") << QJsonArray{"body", "messages"} << required << missing;
     QTest::newRow("response missing") << without("response") << QJsonArray{"body", "response"} << required << missing;
     QJsonObject badRole = clientLogPayload();
@@ -1505,6 +1530,9 @@ void tst_Messages::textRoundTripsExactly_data()
     QTest::newRow("hebrew") << QStringLiteral("שלום עולם, מה שלומך?");
     QTest::newRow("mixed direction") << QStringLiteral("abc \u202Bשלום\u202C 123 مرحبا \u200F!");
     QTest::newRow("escapes and controls") << QStringLiteral("tab\tquote\" backslash\\ newline\n\u0001\u001F");
+    // QString::fromUtf8 drops a leading U+FEFF, so this checks the read path keeps it.
+    QTest::newRow("leading byte order mark") << QStringLiteral("\uFEFFstarts with a byte order mark");
+    QTest::newRow("two byte order marks") << QStringLiteral("\uFEFF\uFEFFtwo marks");
     QString large;
     const QString unit = QStringLiteral("Ωмир😀 שלום مرحبا text ");
     while (large.toUtf8().size() < 1024 * 1024)

@@ -433,6 +433,7 @@ void tst_HttpBasics::apiKeyRules_data()
     const QString required = QStringLiteral("X-API-Key header required");
     const QString tooLong = QStringLiteral("X-API-Key too long");
     const QString whitespace = QStringLiteral("X-API-Key must not contain whitespace");
+    const QString printable = QStringLiteral("X-API-Key must be printable UTF-8 text");
     QByteArray nonAsciiKey;
     for (int i = 0; i < 255; ++i)
         nonAsciiKey += "\xc3\xa9"; // U+00E9, two bytes in UTF-8
@@ -447,6 +448,9 @@ void tst_HttpBasics::apiKeyRules_data()
         {"256 two-byte characters", {{"X-API-Key", nonAsciiKey + "\xc3\xa9"}}, false, 400, tooLong},
         {"inner space", {{"X-API-Key", "project one"}}, false, 400, whitespace},
         {"inner tab", {{"X-API-Key", "project\tone"}}, false, 400, whitespace},
+        {"leading byte order mark", {{"X-API-Key", "\xef\xbb\xbfproject-one"}}, false, 400, printable},
+        {"right-to-left mark", {{"X-API-Key", "project\xe2\x80\x8fone"}}, false, 400, printable},
+        {"invalid UTF-8", {{"X-API-Key", "project\xffone"}}, false, 400, printable},
         {"surrounding spaces", {{"X-API-Key", "  project-one  "}}, true, 0, {}},
         {"lowercase header name", {{"x-api-key", "project-one"}}, true, 0, {}},
         {"uppercase header name", {{"X-API-KEY", "project-one"}}, true, 0, {}},

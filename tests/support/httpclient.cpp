@@ -2,6 +2,8 @@
 
 #include "httpclient.h"
 
+#include "json/strictjsonparser.h"
+
 #include <QBuffer>
 #include <QEventLoop>
 #include <QJsonArray>
@@ -23,12 +25,11 @@ QByteArray HttpResponse::header(const QByteArray &name) const
 
 QJsonValue HttpResponse::json() const
 {
-    QJsonParseError error;
-    // Wrapped in an array so scalars parse too.
-    const QJsonDocument document = QJsonDocument::fromJson("[" + body + "]", &error);
-    if (error.error != QJsonParseError::NoError)
-        return QJsonValue(QJsonValue::Undefined);
-    return document.array().at(0);
+    // The strict parser, because QJsonDocument::fromJson drops a U+FEFF that starts a
+    // string, and because a response must be strict JSON too.
+    json::ParseOptions options;
+    options.maxDepth = 128;
+    return json::parse(body, nullptr, options).value_or(QJsonValue(QJsonValue::Undefined));
 }
 
 QString HttpResponse::detail() const

@@ -227,6 +227,7 @@ private Q_SLOTS:
 
     void otherKeySeesOwnRowsOnly();
     void csvMetadataIsCompact();
+    void textKeepsByteOrderMark();
     void unknownKeySeesNothing_data();
     void unknownKeySeesNothing();
 
@@ -663,6 +664,39 @@ void tst_UsageLogs::csvMetadataIsCompact()
     const QList<QByteArray> lines = csv.body.split('\n');
     QCOMPARE(lines.size(), 3); // header, one row, and the empty text after the last CRLF
     QVERIFY2(lines.at(1).contains(R"("{""big"":1e+300,""list"":[1,2]}")"), lines.at(1).constData());
+}
+
+// QString::fromUtf8 and QJsonDocument::fromJson, which read database text and jsonb,
+// both drop a U+FEFF at the start of a string.
+void tst_UsageLogs::textKeepsByteOrderMark()
+{
+    const QByteArray key("usagelogs-byte-order-mark");
+    const QString mark(QChar(0xFEFF));
+    const QJsonObject request{{"provider", mark + "p"},     {"model", mark + "m"},
+                              {"alias", mark + "a"},        {"profile", mark + "f"},
+                              {"origin", mark + "o"},       {"id_at_origin", mark + "i"},
+                              {"input_tokens", 1},          {"output_tokens", 1},
+                              {"metadata", QJsonObject{{"note", mark + "n"}}}};
+
+    const HttpResponse created = m_client->post(QStringLiteral("/api/v1/log"),
+                                                QJsonDocument(request).toJson(QJsonDocument::Compact), apiKey(key));
+    const HttpResponse listed = m_client->get(QStringLiteral("/api/v1/logs"), apiKey(key));
+    const HttpResponse stats = m_client->get(QStringLiteral("/api/v1/stats"), apiKey(key));
+
+    QCOMPARE(created.status, 201);
+    QCOMPARE(listed.status, 200);
+    const QJsonObject row = listed.json().toArray().at(0).toObject();
+    for (const QString &member : {QStringLiteral("provider"), QStringLiteral("model"), QStringLiteral("alias"),
+                                  QStringLiteral("profile"), QStringLiteral("origin"), QStringLiteral("id_at_origin")}) {
+        QVERIFY2(row.value(member).toString() == request.value(member).toString(), qPrintable(member));
+    }
+    QVERIFY(row.value("metadata").toObject().value("note").toString() == mark + "n");
+    QCOMPARE(stats.status, 200);
+    const QJsonObject figures = stats.json().toObject();
+    QCOMPARE(figures.value("by_model").toObject().keys(), QStringList{mark + "m"});
+    QCOMPARE(figures.value("by_alias").toObject().keys(), QStringList{mark + "a"});
+    QCOMPARE(figures.value("by_origin").toObject().keys(), QStringList{mark + "o"});
+    QVERIFY(figures.value("by_day").toArray().at(0).toObject().value("top_model").toString() == mark + "m");
 }
 
 QTEST_GUILESS_MAIN(tst_UsageLogs)
