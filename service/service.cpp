@@ -4,6 +4,9 @@
 
 #include "conversations/conversationroutes.h"
 #include "conversations/messageroutes.h"
+#include "mcp/mcpcatalogroutes.h"
+#include "mcp/mcpserverroutes.h"
+#include "mcp/mcptoolroutes.h"
 #include "database/connectionprovider.h"
 #include "database/databaseconnection.h"
 #include "database/databaseerror.h"
@@ -64,6 +67,9 @@ Service::Service(const ServiceOptions &options)
           std::make_unique<ConversationRoutes>(options.settings.maxBodyBytes, options.settings.conversations))
     , m_messageRoutes(std::make_unique<MessageRoutes>(options.settings.maxBodyBytes, options.settings.conversations,
                                                       *m_registry))
+    , m_mcpServerRoutes(std::make_unique<McpServerRoutes>(options.settings.maxBodyBytes))
+    , m_mcpToolRoutes(std::make_unique<McpToolRoutes>(options.settings.maxBodyBytes))
+    , m_mcpCatalogRoutes(std::make_unique<McpCatalogRoutes>(options.settings.maxBodyBytes))
 {
     if (options.includeMetaRoutes)
         m_metaRoutes->registerServiceRoutes(*m_router);
@@ -75,6 +81,9 @@ Service::Service(const ServiceOptions &options)
     m_templateRoutes->registerOn(*m_router);
     m_conversationRoutes->registerOn(*m_router);
     m_messageRoutes->registerOn(*m_router);
+    m_mcpServerRoutes->registerOn(*m_router);
+    m_mcpToolRoutes->registerOn(*m_router);
+    m_mcpCatalogRoutes->registerOn(*m_router);
 }
 
 Service::~Service() = default;

@@ -13,6 +13,9 @@ namespace llmring {
 
 class ConnectionProvider;
 class ConversationRoutes;
+class McpCatalogRoutes;
+class McpServerRoutes;
+class McpToolRoutes;
 class MessageRoutes;
 class CorsPolicy;
 class HealthMonitor;
@@ -83,6 +86,9 @@ private:
     std::unique_ptr<TemplateRoutes> m_templateRoutes;
     std::unique_ptr<ConversationRoutes> m_conversationRoutes;
     std::unique_ptr<MessageRoutes> m_messageRoutes;
+    std::unique_ptr<McpServerRoutes> m_mcpServerRoutes;
+    std::unique_ptr<McpToolRoutes> m_mcpToolRoutes;
+    std::unique_ptr<McpCatalogRoutes> m_mcpCatalogRoutes;
     std::unique_ptr<PerThreadConnectionProvider> m_libraryConnections;
 };
 

@@ -2,6 +2,7 @@
 
 #include "sqlvalues.h"
 
+#include "json/compactjson.h"
 #include "json/strictjsonparser.h"
 
 #include <QLocale>
@@ -17,6 +18,20 @@ QVariant nullableNumberText(const std::optional<double> &value)
 {
     return value ? QVariant(QString::number(*value, 'g', QLocale::FloatingPointShortest))
                  : QVariant(QMetaType::fromType<QString>());
+}
+
+QVariant nullableBooleanText(const std::optional<bool> &value)
+{
+    if (!value)
+        return QVariant(QMetaType::fromType<QString>());
+    return *value ? QStringLiteral("true") : QStringLiteral("false");
+}
+
+QVariant nullableJsonText(const std::optional<QJsonValue> &value)
+{
+    if (!value || value->isNull() || value->isUndefined())
+        return QVariant(QMetaType::fromType<QString>());
+    return QString::fromUtf8(json::compactJson(*value));
 }
 
 QVariant nullableInteger(const std::optional<qint64> &value)

@@ -21,6 +21,13 @@ QVariant nullableText(const std::optional<QString> &value);
 // is exactly the parsed one whatever QPSQL's own number formatting does; NULL when absent.
 QVariant nullableNumberText(const std::optional<double> &value);
 
+// "true" or "false", for SQL that casts it to boolean, or a typed NULL when absent.
+QVariant nullableBooleanText(const std::optional<bool> &value);
+
+// The compact JSON text of any value, for SQL that casts it to jsonb, or a typed NULL
+// when the value is absent, undefined or a JSON null.
+QVariant nullableJsonText(const std::optional<QJsonValue> &value);
+
 // An integer, or a typed NULL when absent.
 QVariant nullableInteger(const std::optional<qint64> &value);
 

@@ -2,6 +2,8 @@
 
 #include "queryreader.h"
 
+#include "domain/fieldreader.h"
+
 #include <QJsonArray>
 
 namespace llmring {
@@ -20,6 +22,17 @@ void QueryReader::addError(const QString &name, const QString &msg, QLatin1Strin
 bool QueryReader::has(const QString &name) const
 {
     return m_query.hasQueryItem(name);
+}
+
+std::optional<QString> QueryReader::uuid(const QString &name)
+{
+    const std::optional<QString> value = text(name);
+    if (!value)
+        return std::nullopt;
+    const std::optional<QString> canonical = canonicalUuid(*value);
+    if (!canonical)
+        addError(name, QStringLiteral("must be a UUID"), ErrorType::ValueError);
+    return canonical;
 }
 
 std::optional<QString> QueryReader::text(const QString &name)

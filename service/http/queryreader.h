@@ -24,6 +24,9 @@ public:
     bool has(const QString &name) const;
     std::optional<QString> text(const QString &name);
 
+    // A UUID in canonical lowercase form; a malformed one is "must be a UUID".
+    std::optional<QString> uuid(const QString &name);
+
     qint64 integer(const QString &name, qint64 defaultValue, qint64 minimum, qint64 maximum);
     QString choice(const QString &name, const QString &defaultValue, const QStringList &allowed);
 

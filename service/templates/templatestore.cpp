@@ -43,19 +43,6 @@ StoredTemplate readTemplate(const QSqlQuery &query)
     return stored;
 }
 
-QVariant nullableJsonText(const std::optional<QJsonObject> &value)
-{
-    return value ? QVariant(QString::fromUtf8(QJsonDocument(*value).toJson(QJsonDocument::Compact)))
-                 : QVariant(QMetaType::fromType<QString>());
-}
-
-QVariant nullableBooleanText(const std::optional<bool> &value)
-{
-    if (!value)
-        return QVariant(QMetaType::fromType<QString>());
-    return *value ? QStringLiteral("true") : QStringLiteral("false");
-}
-
 void bindRequest(QSqlQuery &query, const TemplateRequest &request)
 {
     query.bindValue(QStringLiteral(":name"), nullableText(request.name));

@@ -17,6 +17,22 @@ QString characters(qsizetype count)
 
 } // namespace
 
+std::optional<QString> canonicalUuid(const QString &text)
+{
+    if (text.size() != 36)
+        return std::nullopt;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != u'-')
+                return std::nullopt;
+        } else if (!((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F'))) {
+            return std::nullopt;
+        }
+    }
+    return text.toLower();
+}
+
 qsizetype codePointCount(const QString &text)
 {
     qsizetype count = 0;
@@ -235,6 +251,26 @@ std::optional<QString> FieldReader::optionalChoice(const QString &name, const QS
         return std::nullopt;
     }
     return value.toString();
+}
+
+std::optional<QString> FieldReader::requiredUuid(const QString &name)
+{
+    if (!has(name)) {
+        addError(name, QStringLiteral("field required"), ErrorType::Missing);
+        return std::nullopt;
+    }
+    return optionalUuid(name);
+}
+
+std::optional<QString> FieldReader::optionalUuid(const QString &name)
+{
+    if (!has(name))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(name);
+    const std::optional<QString> uuid = value.isString() ? canonicalUuid(value.toString()) : std::nullopt;
+    if (!uuid)
+        addError(name, QStringLiteral("must be a UUID"), ErrorType::ValueError);
+    return uuid;
 }
 
 } // namespace llmring

@@ -53,6 +53,10 @@ public:
     // An array whose items are all objects; a bad item is reported at [..., name, index].
     std::optional<QJsonArray> optionalObjectArray(const QString &name);
 
+    // A UUID string in canonical lowercase form; anything else is "must be a UUID".
+    std::optional<QString> requiredUuid(const QString &name);
+    std::optional<QString> optionalUuid(const QString &name);
+
     // A string that must be one of `choices`; the message lists them.
     std::optional<QString> optionalChoice(const QString &name, const QStringList &choices);
 
@@ -70,5 +74,9 @@ private:
 };
 
 qsizetype codePointCount(const QString &text);
+
+// The UUID in `text` in canonical lowercase form, or std::nullopt. Accepts only the
+// hyphenated 8-4-4-4-12 form of hex digits, in either case.
+std::optional<QString> canonicalUuid(const QString &text);
 
 } // namespace llmring

@@ -4,8 +4,6 @@
 
 #include "fieldreader.h"
 
-#include <QUuid>
-
 #include <limits>
 
 namespace llmring {
@@ -26,12 +24,12 @@ void checkConversationId(const QJsonObject &object, const QJsonArray &loc, const
         return;
     QJsonArray memberLoc = loc;
     memberLoc.append(QStringLiteral("conversation_id"));
-    const QUuid sentId = QUuid::fromString(value.toString());
-    if (!value.isString() || sentId.isNull()) {
+    const std::optional<QString> sentId = value.isString() ? canonicalUuid(value.toString()) : std::nullopt;
+    if (!sentId) {
         errors.add(memberLoc, QStringLiteral("must be a UUID"), ErrorType::ValueError);
         return;
     }
-    if (sentId != QUuid::fromString(conversationId)) {
+    if (*sentId != conversationId) {
         errors.add(memberLoc, QStringLiteral("must equal the conversation id in the path, %1").arg(conversationId),
                    ErrorType::ValueError);
     }
