@@ -273,4 +273,15 @@ std::optional<QString> FieldReader::optionalUuid(const QString &name)
     return uuid;
 }
 
+QString FieldReader::spellingOf(const QString &name, const QString &alternative)
+{
+    if (!has(alternative))
+        return name;
+    if (has(name)) {
+        addError(alternative, QStringLiteral("must not be given together with %1").arg(name), ErrorType::ValueError);
+        return QString();
+    }
+    return alternative;
+}
+
 } // namespace llmring

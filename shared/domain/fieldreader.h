@@ -53,6 +53,11 @@ public:
     // An array whose items are all objects; a bad item is reported at [..., name, index].
     std::optional<QJsonArray> optionalObjectArray(const QString &name);
 
+    // The member to read of two spellings of one field, such as "input_schema" and the
+    // MCP wire spelling "inputSchema": `alternative` when only it is present, else
+    // `name`. Both present is an error at `alternative`, and an empty name is returned.
+    QString spellingOf(const QString &name, const QString &alternative);
+
     // A UUID string in canonical lowercase form; anything else is "must be a UUID".
     std::optional<QString> requiredUuid(const QString &name);
     std::optional<QString> optionalUuid(const QString &name);

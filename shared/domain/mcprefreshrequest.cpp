@@ -21,21 +21,6 @@ QJsonArray itemLoc(const QString &list, qsizetype index)
     return QJsonArray{QStringLiteral("body"), list, index};
 }
 
-// Returns the member that carries a value: `name` in the service's spelling, or
-// `wireName` as MCP writes it. Both at once is an error at `wireName`, and then an
-// empty name is returned.
-QString spellingOf(const QString &name, const QString &wireName, FieldReader &reader)
-{
-    if (!reader.has(wireName))
-        return name;
-    if (reader.has(name)) {
-        reader.errors().add(reader.locOf(wireName), QStringLiteral("must not be given together with %1").arg(name),
-                            ErrorType::ValueError);
-        return QString();
-    }
-    return wireName;
-}
-
 // Adds an error at the key member of item `index` when an earlier item of the list has
 // the same key. `seen` maps each key to the first item that had it.
 void checkUnique(const std::optional<QString> &key, qsizetype index, const QString &member,
@@ -68,7 +53,7 @@ QList<McpToolItem> readTools(const QJsonArray &items, ValidationErrors &errors)
         tool.name = name.value_or(QString());
         tool.description = reader.optionalString(QStringLiteral("description"), Unlimited);
         const QString schemaMember =
-            spellingOf(QStringLiteral("input_schema"), QStringLiteral("inputSchema"), reader);
+            reader.spellingOf(QStringLiteral("input_schema"), QStringLiteral("inputSchema"));
         if (!schemaMember.isEmpty())
             tool.inputSchema = reader.optionalObject(schemaMember).value_or(QJsonObject());
         tools.append(tool);
@@ -91,7 +76,7 @@ QList<McpResourceItem> readResources(const QJsonArray &items, ValidationErrors &
         resource.name = reader.optionalString(QStringLiteral("name"), McpRefreshRequest::MaxNameLength);
         resource.description = reader.optionalString(QStringLiteral("description"), Unlimited);
         const QString mimeTypeMember =
-            spellingOf(QStringLiteral("mime_type"), QStringLiteral("mimeType"), reader);
+            reader.spellingOf(QStringLiteral("mime_type"), QStringLiteral("mimeType"));
         if (!mimeTypeMember.isEmpty())
             resource.mimeType = reader.optionalString(mimeTypeMember, McpRefreshRequest::MaxMimeTypeLength);
         resource.text = reader.optionalString(QStringLiteral("text"), Unlimited);

@@ -47,9 +47,9 @@ std::optional<McpToolRequest> McpToolRequest::fromJson(const QJsonValue &body, V
     const std::optional<QString> name = reader.requiredString(QStringLiteral("name"), 1, MaxNameLength);
     // A text column without a length limit, so only the request body limit bounds it.
     request.description = reader.optionalString(QStringLiteral("description"), std::numeric_limits<qsizetype>::max());
-    const bool wireSpelling = !reader.has(QStringLiteral("input_schema")) && reader.has(QStringLiteral("inputSchema"));
-    const QString schemaMember = wireSpelling ? QStringLiteral("inputSchema") : QStringLiteral("input_schema");
-    const std::optional<QJsonObject> inputSchema = readRequiredObject(schemaMember, reader);
+    const QString schemaMember = reader.spellingOf(QStringLiteral("input_schema"), QStringLiteral("inputSchema"));
+    const std::optional<QJsonObject> inputSchema =
+        schemaMember.isEmpty() ? std::nullopt : readRequiredObject(schemaMember, reader);
 
     if (!errors.isEmpty())
         return std::nullopt;
