@@ -143,6 +143,8 @@ private Q_SLOTS:
     void updateRejectsInvalid_data();
     void updateRejectsInvalid();
 
+    void clientCallsAsSent();
+
     void deleteRemovesServer();
     void deleteCascadesAndKeepsExecutions();
 
@@ -639,6 +641,63 @@ void tst_McpServers::updateRejectsInvalid()
     QCOMPARE(response.json().toObject(), validationBody(loc, msg, type));
     QCOMPARE(serverOf(project, id), before);
     QCOMPARE(storedAuthConfig(id), QJsonValue(QJsonObject{{"token", "sk-secret"}}));
+}
+
+// The llmring client's MCP HTTP client: null members and a project_id in bodies and
+// queries, is_active as a query parameter, PUT with only the members it changes, the
+// tool id repeated in the execute body, and render with the bare arguments.
+void tst_McpServers::clientCallsAsSent()
+{
+    const QByteArray project = "mcp-client";
+    const HttpResponse registered = m_client->post(
+        Servers,
+        R"({"name": "files", "url": "http://127.0.0.1:9000/mcp", "transport_type": "http",
+            "auth_config": null, "capabilities": null, "project_id": null})",
+        apiKey(project));
+    QCOMPARE(registered.status, 201);
+    const QString serverId = registered.json()["id"].toString();
+
+    const HttpResponse listed = m_client->get(Servers + QStringLiteral("?is_active=true&project_id=p1"), apiKey(project));
+    const HttpResponse updated = m_client->send("PUT", Servers + u'/' + serverId,
+                                                R"({"is_active": true, "name": "files-2"})", apiKey(project));
+    const HttpResponse refreshed = m_client->post(
+        Servers + u'/' + serverId + QStringLiteral("/refresh"),
+        R"({"tools": [{"name": "search", "description": "Search", "inputSchema": {"type": "object"}}],
+            "resources": [{"uri": "file:///a", "name": "a", "mimeType": "text/plain"}],
+            "prompts": [{"name": "greet", "arguments": [{"name": "who", "required": true}],
+                         "messages": [{"role": "user", "content": "Hello {{who}}"}]}]})",
+        apiKey(project));
+
+    QCOMPARE(listed.status, 200);
+    QCOMPARE(idsOf(listed.json().toArray()), QStringList{serverId});
+    QCOMPARE(updated.status, 200);
+    QCOMPARE(updated.json()["name"].toString(), QStringLiteral("files-2"));
+    QCOMPARE(updated.json()["url"].toString(), QStringLiteral("http://127.0.0.1:9000/mcp"));
+    QCOMPARE(refreshed.status, 200);
+    const QString toolId = refreshed.json()["tools"][0]["id"].toString();
+    const QString promptId = refreshed.json()["prompts"][0]["id"].toString();
+
+    const HttpResponse tools = m_client->get(
+        QStringLiteral("/api/v1/mcp/tools?server_id=%1&is_active=true&project_id=p1").arg(serverId), apiKey(project));
+    const HttpResponse executed = m_client->post(
+        QStringLiteral("/api/v1/mcp/tools/%1/execute").arg(toolId),
+        bodyOf(QJsonObject{{"tool_id", toolId}, {"input", QJsonObject{{"q", "x"}}}, {"conversation_id", QJsonValue::Null}}),
+        apiKey(project));
+    const HttpResponse history =
+        m_client->get(QStringLiteral("/api/v1/mcp/tools/%1/history?limit=100").arg(toolId), apiKey(project));
+    const HttpResponse rendered = m_client->post(QStringLiteral("/api/v1/mcp/prompts/%1/render").arg(promptId),
+                                                 R"({"who": "Ada"})", apiKey(project));
+
+    QCOMPARE(tools.status, 200);
+    QCOMPARE(idsOf(tools.json().toArray()), QStringList{toolId});
+    QCOMPARE(tools.json()[0]["server"]["name"].toString(), QStringLiteral("files-2"));
+    QCOMPARE(executed.status, 201);
+    QCOMPARE(executed.json()["tool_id"].toString(), toolId);
+    QCOMPARE(executed.json()["conversation_id"], QJsonValue(QJsonValue::Null));
+    QCOMPARE(history.status, 200);
+    QCOMPARE(idsOf(history.json().toArray()), QStringList{executed.json()["id"].toString()});
+    QCOMPARE(rendered.status, 200);
+    QCOMPARE(rendered.json()["messages"], QJsonValue(QJsonArray{QJsonObject{{"role", "user"}, {"content", "Hello Ada"}}}));
 }
 
 void tst_McpServers::deleteRemovesServer()
