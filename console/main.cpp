@@ -2,7 +2,9 @@
 // llmring-console: the admin console for an llmring service.
 
 #include "connection/connectionsettings.h"
+#include "conversations/conversationspage.h"
 #include "logs/logspage.h"
+#include "mcp/mcppage.h"
 #include "receipts/receiptspage.h"
 #include "registry/registrypage.h"
 #include "usage/usagepage.h"
@@ -37,7 +39,7 @@ void parseCommandLine(int argc, char *argv[])
         "LLMRing Console: usage charts, raw usage logs, receipt inspection and the model registry of an "
         "llmring-server project.\n\n"
         "Connections (server URL and project API key) are chosen in the window (Ctrl+Shift+C) and remembered "
-        "in the user's settings. Keys: F5 refreshes the page shown, Ctrl+1 to Ctrl+4 switch pages."));
+        "in the user's settings. Keys: F5 refreshes the page shown, Ctrl+1 to Ctrl+6 switch pages."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.process(application);
@@ -58,6 +60,8 @@ int main(int argc, char *argv[])
     window.addPage(new console::LogsPage(client));
     window.addPage(new console::ReceiptsPage(client));
     window.addPage(new console::RegistryPage(client));
+    window.addPage(new console::ConversationsPage(client));
+    window.addPage(new console::McpPage(client));
     window.restoreState();
     window.show();
     window.connectToCurrent();

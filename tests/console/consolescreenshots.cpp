@@ -3,7 +3,9 @@
 // itself, against the real service started in this process. scripts/screenshots runs it.
 
 #include "connection/connectionsettings.h"
+#include "conversations/conversationspage.h"
 #include "logs/logspage.h"
+#include "mcp/mcppage.h"
 #include "receipts/receiptspage.h"
 #include "registry/registrypage.h"
 #include "usage/usagepage.h"
@@ -23,12 +25,15 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcessEnvironment>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextStream>
+
+#include <optional>
 
 using namespace llmring;
 
@@ -123,6 +128,82 @@ bool logDemoData(test::HttpClient &client, test::TestDatabase &database, QTextSt
     return true;
 }
 
+
+// Posts `body` to `path` and reports a status other than `expected`.
+std::optional<QJsonValue> postDemo(test::HttpClient &client, const QString &path, const QJsonObject &body,
+                                   int expected, QTextStream &err)
+{
+    const test::HttpResponse response =
+        client.post(path, QJsonDocument(body).toJson(QJsonDocument::Compact), test::apiKey(Project));
+    if (response.status != expected) {
+        err << "POST " << path << " failed: " << response.status << ' ' << response.body << Qt::endl;
+        return std::nullopt;
+    }
+    return response.json();
+}
+
+// A few logged conversations, and two MCP servers whose tools an agent called.
+bool logConversationAndMcpDemoData(test::HttpClient &client, QTextStream &err)
+{
+    const QStringList questions{QStringLiteral("Summarise the Q3 board minutes in five bullet points."),
+                                QStringLiteral("Draft a polite reply declining the vendor's offer."),
+                                QStringLiteral("Which invoices from October are still unpaid?")};
+    const QStringList answers{QStringLiteral("- Revenue grew 12 % over Q2\n- Hiring freeze lifted for engineering\n"
+                                             "- New office opens in March\n- Audit found no issues\n"
+                                             "- Next meeting on 14 January"),
+                              QStringLiteral("Thank you for your offer. After careful review we have decided not to "
+                                             "proceed at this time."),
+                              QStringLiteral("Three invoices are unpaid: INV-1042, INV-1047 and INV-1051.")};
+    for (qsizetype i = 0; i < questions.size(); ++i) {
+        const DemoCall &call = DemoCalls[i % std::size(DemoCalls)];
+        const QJsonObject body{
+            {"messages", QJsonArray{QJsonObject{{"role", "system"}, {"content", "You are a concise assistant."}},
+                                    QJsonObject{{"role", "user"}, {"content", questions.at(i)}}}},
+            {"response", QJsonObject{{"content", answers.at(i)}, {"model", call.model}, {"finish_reason", "stop"}}},
+            {"metadata", QJsonObject{{"provider", call.provider}, {"model", call.model}, {"alias", call.alias},
+                                     {"origin", "llmring"}, {"input_tokens", call.inputTokens},
+                                     {"output_tokens", call.outputTokens}}}};
+        if (!postDemo(client, QStringLiteral("/conversations/log"), body, 201, err))
+            return false;
+    }
+
+    const QList<std::pair<QString, QStringList>> servers{
+        {QStringLiteral("files"), {QStringLiteral("search"), QStringLiteral("read_file")}},
+        {QStringLiteral("billing"), {QStringLiteral("list_invoices")}}};
+    for (const auto &[name, tools] : servers) {
+        const auto server = postDemo(
+            client, QStringLiteral("/api/v1/mcp/servers"),
+            QJsonObject{{"name", name}, {"url", QStringLiteral("http://127.0.0.1:9100/%1/mcp").arg(name)},
+                        {"transport_type", "http"},
+                        {"auth_config", QJsonObject{{"headers", QJsonObject{{"Authorization", "Bearer demo"}}}}}},
+            201, err);
+        if (!server)
+            return false;
+        QJsonArray toolItems;
+        for (const QString &tool : tools)
+            toolItems.append(QJsonObject{{"name", tool}, {"inputSchema", QJsonObject{{"type", "object"}}}});
+        const auto catalog = postDemo(client, QStringLiteral("/api/v1/mcp/servers/%1/refresh").arg((*server)["id"].toString()),
+                                      QJsonObject{{"tools", toolItems}}, 200, err);
+        if (!catalog)
+            return false;
+        const QJsonArray storedTools = (*catalog)["tools"].toArray();
+        for (int call = 0; call < 6; ++call) {
+            const QJsonObject tool = storedTools.at(call % storedTools.size()).toObject();
+            QJsonObject execution{{"input", QJsonObject{{"query", QStringLiteral("report %1").arg(call)}}},
+                                  {"duration_ms", 40 + call * 35}};
+            if (call == 4)
+                execution.insert("error", "timed out after 30 s");
+            else
+                execution.insert("output", QJsonObject{{"hits", call + 1}});
+            if (!postDemo(client, QStringLiteral("/api/v1/mcp/tools/%1/execute").arg(tool["id"].toString()),
+                          execution, 201, err)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -164,7 +245,7 @@ int main(int argc, char *argv[])
     }
     test::HttpClient http(service.baseUrl());
     if (!waitFor([&service] { return !service.service().registry().current().isEmpty(); })
-        || !logDemoData(http, database, err)) {
+        || !logDemoData(http, database, err) || !logConversationAndMcpDemoData(http, err)) {
         return 1;
     }
 
@@ -179,12 +260,14 @@ int main(int argc, char *argv[])
     window.addPage(new console::LogsPage(client));
     window.addPage(new console::ReceiptsPage(client));
     window.addPage(new console::RegistryPage(client));
+    window.addPage(new console::ConversationsPage(client));
+    window.addPage(new console::McpPage(client));
     window.resize(1280, 800);
     window.show();
     window.connectToCurrent();
 
-    const QStringList names{QStringLiteral("usage"), QStringLiteral("logs"), QStringLiteral("receipts"),
-                            QStringLiteral("registry")};
+    const QStringList names{QStringLiteral("usage"),    QStringLiteral("logs"),          QStringLiteral("receipts"),
+                            QStringLiteral("registry"), QStringLiteral("conversations"), QStringLiteral("mcp")};
     for (int index = 0; index < names.size(); ++index) {
         window.setCurrentPage(index);
         console::ConsolePage *page = window.currentPage();
@@ -193,7 +276,8 @@ int main(int argc, char *argv[])
             err << "the " << names.at(index) << " page did not finish loading" << Qt::endl;
             return 1;
         }
-        if (names.at(index) == QLatin1String("logs") || names.at(index) == QLatin1String("receipts")) {
+        if (names.at(index) == QLatin1String("logs") || names.at(index) == QLatin1String("receipts")
+            || names.at(index) == QLatin1String("conversations")) {
             if (auto *table = page->findChild<QTableView *>())
                 table->selectRow(0);
         }
