@@ -2,40 +2,27 @@
 
 #include "conversationjson.h"
 
+#include "json/optionaljson.h"
 #include "usage/usagejson.h"
 
 namespace llmring {
-
-namespace {
-
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue optionalJson(const std::optional<qint64> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-} // namespace
 
 QJsonObject conversationToJson(const StoredConversation &stored)
 {
     return QJsonObject{
         {QStringLiteral("id"), stored.id},
-        {QStringLiteral("title"), optionalJson(stored.title)},
-        {QStringLiteral("system_prompt"), optionalJson(stored.systemPrompt)},
+        {QStringLiteral("title"), json::optionalJson(stored.title)},
+        {QStringLiteral("system_prompt"), json::optionalJson(stored.systemPrompt)},
         {QStringLiteral("model_alias"), stored.modelAlias},
         {QStringLiteral("temperature"), stored.temperature},
-        {QStringLiteral("max_tokens"), optionalJson(stored.maxTokens)},
+        {QStringLiteral("max_tokens"), json::optionalJson(stored.maxTokens)},
         {QStringLiteral("message_count"), stored.messageCount},
         {QStringLiteral("total_input_tokens"), stored.totalInputTokens},
         {QStringLiteral("total_output_tokens"), stored.totalOutputTokens},
         {QStringLiteral("total_cost"), moneyFromDecimalText(stored.totalCost)},
         {QStringLiteral("created_at"), stored.createdAt},
         {QStringLiteral("updated_at"), stored.updatedAt},
-        {QStringLiteral("last_message_at"), optionalJson(stored.lastMessageAt)},
+        {QStringLiteral("last_message_at"), json::optionalJson(stored.lastMessageAt)},
     };
 }
 
@@ -45,10 +32,10 @@ QJsonObject messageToJson(const StoredMessage &stored)
         {QStringLiteral("id"), stored.id},
         {QStringLiteral("conversation_id"), stored.conversationId},
         {QStringLiteral("role"), stored.role},
-        {QStringLiteral("content"), optionalJson(stored.content)},
-        {QStringLiteral("content_hash"), optionalJson(stored.contentHash)},
-        {QStringLiteral("input_tokens"), optionalJson(stored.inputTokens)},
-        {QStringLiteral("output_tokens"), optionalJson(stored.outputTokens)},
+        {QStringLiteral("content"), json::optionalJson(stored.content)},
+        {QStringLiteral("content_hash"), json::optionalJson(stored.contentHash)},
+        {QStringLiteral("input_tokens"), json::optionalJson(stored.inputTokens)},
+        {QStringLiteral("output_tokens"), json::optionalJson(stored.outputTokens)},
         {QStringLiteral("tool_calls"), stored.toolCalls},
         {QStringLiteral("tool_results"), stored.toolResults},
         {QStringLiteral("metadata"), stored.metadata},

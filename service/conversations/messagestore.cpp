@@ -4,6 +4,7 @@
 
 #include "database/databaseconnection.h"
 #include "database/sqlvalues.h"
+#include "json/optionaljson.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -70,21 +71,6 @@ std::optional<QList<StoredMessage>> readFoundMessages(QSqlQuery &query)
     return messages;
 }
 
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue optionalJson(const std::optional<qint64> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue optionalJson(const std::optional<QJsonArray> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
 // The messages as one JSON array parameter, so a batch of any size is one statement.
 QString messagesParameter(const QList<NewMessage> &messages)
 {
@@ -92,15 +78,15 @@ QString messagesParameter(const QList<NewMessage> &messages)
     for (const NewMessage &message : messages) {
         items.append(QJsonObject{
             {QStringLiteral("role"), message.role},
-            {QStringLiteral("content"), optionalJson(message.content)},
-            {QStringLiteral("content_hash"), optionalJson(message.contentHash)},
-            {QStringLiteral("input_tokens"), optionalJson(message.inputTokens)},
-            {QStringLiteral("output_tokens"), optionalJson(message.outputTokens)},
-            {QStringLiteral("tool_calls"), optionalJson(message.toolCalls)},
-            {QStringLiteral("tool_results"), optionalJson(message.toolResults)},
+            {QStringLiteral("content"), json::optionalJson(message.content)},
+            {QStringLiteral("content_hash"), json::optionalJson(message.contentHash)},
+            {QStringLiteral("input_tokens"), json::optionalJson(message.inputTokens)},
+            {QStringLiteral("output_tokens"), json::optionalJson(message.outputTokens)},
+            {QStringLiteral("tool_calls"), json::optionalJson(message.toolCalls)},
+            {QStringLiteral("tool_results"), json::optionalJson(message.toolResults)},
             {QStringLiteral("metadata"), message.metadata},
             // Text, so PostgreSQL reads the exact decimal rather than a double.
-            {QStringLiteral("cost"), optionalJson(message.cost)},
+            {QStringLiteral("cost"), json::optionalJson(message.cost)},
         });
     }
     return QString::fromUtf8(QJsonDocument(items).toJson(QJsonDocument::Compact));

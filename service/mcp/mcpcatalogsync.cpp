@@ -4,6 +4,7 @@
 
 #include "database/databaseconnection.h"
 #include "database/sqlvalues.h"
+#include "json/optionaljson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,11 +13,6 @@
 namespace llmring {
 
 namespace {
-
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
 
 // Each statement reads the payload as one jsonb array parameter through
 // jsonb_to_recordset. Its INSERT ... ON CONFLICT inserts or updates every item, and its
@@ -117,7 +113,7 @@ void McpCatalogSync::syncTools(const QString &projectId, const QString &serverId
     QJsonArray items;
     for (const McpToolItem &tool : tools) {
         items.append(QJsonObject{{QStringLiteral("name"), tool.name},
-                                 {QStringLiteral("description"), optionalJson(tool.description)},
+                                 {QStringLiteral("description"), json::optionalJson(tool.description)},
                                  {QStringLiteral("input_schema"), tool.inputSchema}});
     }
     sync(QStringLiteral("mcp_tools.sync"), ToolSyncSql, projectId, serverId, items, QStringLiteral("sync MCP tools"));
@@ -129,10 +125,10 @@ void McpCatalogSync::syncResources(const QString &projectId, const QString &serv
     QJsonArray items;
     for (const McpResourceItem &resource : resources) {
         items.append(QJsonObject{{QStringLiteral("uri"), resource.uri},
-                                 {QStringLiteral("name"), optionalJson(resource.name)},
-                                 {QStringLiteral("description"), optionalJson(resource.description)},
-                                 {QStringLiteral("mime_type"), optionalJson(resource.mimeType)},
-                                 {QStringLiteral("content"), optionalJson(resource.text)}});
+                                 {QStringLiteral("name"), json::optionalJson(resource.name)},
+                                 {QStringLiteral("description"), json::optionalJson(resource.description)},
+                                 {QStringLiteral("mime_type"), json::optionalJson(resource.mimeType)},
+                                 {QStringLiteral("content"), json::optionalJson(resource.text)}});
     }
     sync(QStringLiteral("mcp_resources.sync"), ResourceSyncSql, projectId, serverId, items,
          QStringLiteral("sync MCP resources"));
@@ -144,7 +140,7 @@ void McpCatalogSync::syncPrompts(const QString &projectId, const QString &server
     QJsonArray items;
     for (const McpPromptItem &prompt : prompts) {
         items.append(QJsonObject{{QStringLiteral("name"), prompt.name},
-                                 {QStringLiteral("description"), optionalJson(prompt.description)},
+                                 {QStringLiteral("description"), json::optionalJson(prompt.description)},
                                  {QStringLiteral("arguments"), prompt.arguments},
                                  {QStringLiteral("messages"), prompt.messages}});
     }

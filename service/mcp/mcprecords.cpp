@@ -3,6 +3,7 @@
 #include "mcprecords.h"
 
 #include "database/sqlvalues.h"
+#include "json/optionaljson.h"
 
 #include <QJsonArray>
 #include <QSqlQuery>
@@ -14,11 +15,6 @@ namespace {
 QString column(const QString &alias, const QString &name)
 {
     return alias + u'.' + name;
-}
-
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
 
 QJsonValue jsonOrNull(const QSqlQuery &query, int index)
@@ -239,7 +235,7 @@ QJsonObject mcpToolToJson(const StoredMcpTool &tool, const std::optional<McpServ
         {QStringLiteral("id"), tool.id},
         {QStringLiteral("server_id"), tool.serverId},
         {QStringLiteral("name"), tool.name},
-        {QStringLiteral("description"), optionalJson(tool.description)},
+        {QStringLiteral("description"), json::optionalJson(tool.description)},
         {QStringLiteral("input_schema"), tool.inputSchema},
         {QStringLiteral("is_active"), tool.isActive},
         {QStringLiteral("created_at"), tool.createdAt},
@@ -258,9 +254,9 @@ QJsonObject mcpResourceToJson(const StoredMcpResource &resource)
         {QStringLiteral("id"), resource.id},
         {QStringLiteral("server_id"), resource.serverId},
         {QStringLiteral("uri"), resource.uri},
-        {QStringLiteral("name"), optionalJson(resource.name)},
-        {QStringLiteral("description"), optionalJson(resource.description)},
-        {QStringLiteral("mime_type"), optionalJson(resource.mimeType)},
+        {QStringLiteral("name"), json::optionalJson(resource.name)},
+        {QStringLiteral("description"), json::optionalJson(resource.description)},
+        {QStringLiteral("mime_type"), json::optionalJson(resource.mimeType)},
         {QStringLiteral("is_active"), resource.isActive},
         {QStringLiteral("created_at"), resource.createdAt},
     };
@@ -272,7 +268,7 @@ QJsonObject mcpPromptToJson(const StoredMcpPrompt &prompt)
         {QStringLiteral("id"), prompt.id},
         {QStringLiteral("server_id"), prompt.serverId},
         {QStringLiteral("name"), prompt.name},
-        {QStringLiteral("description"), optionalJson(prompt.description)},
+        {QStringLiteral("description"), json::optionalJson(prompt.description)},
         {QStringLiteral("arguments"), prompt.arguments},
         {QStringLiteral("is_active"), prompt.isActive},
         {QStringLiteral("created_at"), prompt.createdAt},
@@ -283,11 +279,11 @@ QJsonObject mcpExecutionToJson(const StoredMcpExecution &execution, bool withNam
 {
     QJsonObject json{
         {QStringLiteral("id"), execution.id},
-        {QStringLiteral("tool_id"), optionalJson(execution.toolId)},
-        {QStringLiteral("conversation_id"), optionalJson(execution.conversationId)},
+        {QStringLiteral("tool_id"), json::optionalJson(execution.toolId)},
+        {QStringLiteral("conversation_id"), json::optionalJson(execution.conversationId)},
         {QStringLiteral("input"), execution.input},
         {QStringLiteral("output"), execution.output},
-        {QStringLiteral("error"), optionalJson(execution.error)},
+        {QStringLiteral("error"), json::optionalJson(execution.error)},
         {QStringLiteral("duration_ms"),
          execution.durationMs ? QJsonValue(*execution.durationMs) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("executed_at"), execution.executedAt},

@@ -3,28 +3,20 @@
 #include "templatejson.h"
 
 #include "database/sqlvalues.h"
+#include "json/optionaljson.h"
 
 #include <QJsonDocument>
 
 namespace llmring {
-
-namespace {
-
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-} // namespace
 
 QJsonObject templateToJson(const StoredTemplate &stored)
 {
     return QJsonObject{
         {QStringLiteral("id"), stored.id},
         {QStringLiteral("name"), stored.name},
-        {QStringLiteral("description"), optionalJson(stored.description)},
-        {QStringLiteral("system_prompt"), optionalJson(stored.systemPrompt)},
-        {QStringLiteral("model"), optionalJson(stored.model)},
+        {QStringLiteral("description"), json::optionalJson(stored.description)},
+        {QStringLiteral("system_prompt"), json::optionalJson(stored.systemPrompt)},
+        {QStringLiteral("model"), json::optionalJson(stored.model)},
         {QStringLiteral("temperature"), stored.temperature},
         {QStringLiteral("max_tokens"), stored.maxTokens ? QJsonValue(*stored.maxTokens) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("tool_config"), jsonFromColumnText(stored.toolConfigJson).toObject()},
@@ -33,7 +25,7 @@ QJsonObject templateToJson(const StoredTemplate &stored)
         {QStringLiteral("usage_count"), stored.usageCount},
         {QStringLiteral("created_at"), stored.createdAt},
         {QStringLiteral("updated_at"), stored.updatedAt},
-        {QStringLiteral("last_used_at"), optionalJson(stored.lastUsedAt)},
+        {QStringLiteral("last_used_at"), json::optionalJson(stored.lastUsedAt)},
     };
 }
 
@@ -43,7 +35,7 @@ QJsonObject templateUsageToJson(const TemplateUsage &usage)
         {QStringLiteral("template_id"), usage.id},
         {QStringLiteral("template_name"), usage.name},
         {QStringLiteral("usage_count"), usage.usageCount},
-        {QStringLiteral("last_used_at"), optionalJson(usage.lastUsedAt)},
+        {QStringLiteral("last_used_at"), json::optionalJson(usage.lastUsedAt)},
         {QStringLiteral("created_at"), usage.createdAt},
     };
 }

@@ -3,17 +3,13 @@
 #include "usagejson.h"
 
 #include "database/sqlvalues.h"
+#include "json/optionaljson.h"
 
 #include <QJsonDocument>
 
 namespace llmring {
 
 namespace {
-
-QJsonValue optionalJson(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
 
 QJsonObject totalsToJson(const UsageTotals &totals, bool withTokens)
 {
@@ -122,17 +118,17 @@ QJsonObject usageLogRowToJson(const UsageLogRow &row)
         {QStringLiteral("logged_at"), row.loggedAt},
         {QStringLiteral("provider"), row.provider},
         {QStringLiteral("model"), row.model},
-        {QStringLiteral("alias"), optionalJson(row.alias)},
+        {QStringLiteral("alias"), json::optionalJson(row.alias)},
         {QStringLiteral("profile"), row.profile},
-        {QStringLiteral("origin"), optionalJson(row.origin)},
-        {QStringLiteral("id_at_origin"), optionalJson(row.idAtOrigin)},
+        {QStringLiteral("origin"), json::optionalJson(row.origin)},
+        {QStringLiteral("id_at_origin"), json::optionalJson(row.idAtOrigin)},
         {QStringLiteral("input_tokens"), row.inputTokens},
         {QStringLiteral("output_tokens"), row.outputTokens},
         {QStringLiteral("cached_input_tokens"), row.cachedInputTokens},
         {QStringLiteral("cost"), moneyFromDecimalText(row.cost)},
         {QStringLiteral("latency_ms"), row.latencyMs ? QJsonValue(*row.latencyMs) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("metadata"), jsonFromColumnText(row.metadataJson).toObject()},
-        {QStringLiteral("conversation_id"), optionalJson(row.conversationId)},
+        {QStringLiteral("conversation_id"), json::optionalJson(row.conversationId)},
     };
 }
 

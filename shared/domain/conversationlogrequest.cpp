@@ -4,6 +4,7 @@
 
 #include "conversationrequest.h"
 #include "fieldreader.h"
+#include "json/optionaljson.h"
 
 #include <limits>
 
@@ -17,22 +18,6 @@ constexpr qsizetype MaxAliasLength = 128;
 constexpr qsizetype MaxProfileLength = 64;
 constexpr qsizetype MaxOriginLength = 255;
 constexpr qsizetype MaxFinishReasonLength = 255;
-
-QJsonValue orNull(const std::optional<QString> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
-}
-
-// The object member `name` of `object`, or std::nullopt after reporting it missing or
-// mistyped.
-std::optional<QJsonObject> requiredObject(FieldReader &reader, const QString &name)
-{
-    if (!reader.has(name)) {
-        reader.errors().add(reader.locOf(name), QStringLiteral("field required"), ErrorType::Missing);
-        return std::nullopt;
-    }
-    return reader.optionalObject(name);
-}
 
 } // namespace
 
@@ -81,7 +66,7 @@ std::optional<ConversationLogRequest> ConversationLogRequest::fromJson(const QJs
         request.loggingLevel = messageLoggingLevelFromName(*level);
 
     // The response.
-    const QJsonObject response = requiredObject(reader, QStringLiteral("response")).value_or(QJsonObject());
+    const QJsonObject response = reader.requiredObject(QStringLiteral("response")).value_or(QJsonObject());
     FieldReader responseReader(response, reader.locOf(QStringLiteral("response")), errors);
     request.response.role = QStringLiteral("assistant");
     request.response.content =
@@ -94,7 +79,7 @@ std::optional<ConversationLogRequest> ConversationLogRequest::fromJson(const QJs
                                     responseReader.locOf(QStringLiteral("usage")), errors);
 
     // The metadata, which names the model and carries the figures of the usage row.
-    const QJsonObject metadata = requiredObject(reader, QStringLiteral("metadata")).value_or(QJsonObject());
+    const QJsonObject metadata = reader.requiredObject(QStringLiteral("metadata")).value_or(QJsonObject());
     FieldReader metadataReader(metadata, reader.locOf(QStringLiteral("metadata")), errors);
     UsageLogRequest &usage = request.usage;
     const bool hasMetadata = object.value(QStringLiteral("metadata")).isObject();
@@ -153,8 +138,8 @@ std::optional<ConversationLogRequest> ConversationLogRequest::fromJson(const QJs
     request.response.inputTokens = usage.inputTokens;
     request.response.outputTokens = usage.outputTokens;
     request.response.metadata = QJsonObject{
-        {QStringLiteral("model"), orNull(responseModel)},
-        {QStringLiteral("finish_reason"), orNull(finishReason)},
+        {QStringLiteral("model"), json::optionalJson(responseModel)},
+        {QStringLiteral("finish_reason"), json::optionalJson(finishReason)},
         {QStringLiteral("usage"), responseUsage ? QJsonValue(*responseUsage) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("provider"), usage.provider},
     };

@@ -204,6 +204,15 @@ std::optional<double> FieldReader::optionalMoney(const QString &name)
     return amount;
 }
 
+std::optional<QJsonObject> FieldReader::requiredObject(const QString &name)
+{
+    if (!has(name)) {
+        addError(name, QStringLiteral("field required"), ErrorType::Missing);
+        return std::nullopt;
+    }
+    return optionalObject(name);
+}
+
 std::optional<QJsonObject> FieldReader::optionalObject(const QString &name)
 {
     if (!has(name))
@@ -238,6 +247,15 @@ std::optional<QJsonArray> FieldReader::optionalObjectArray(const QString &name)
     if (!valid)
         return std::nullopt;
     return items;
+}
+
+std::optional<QString> FieldReader::requiredChoice(const QString &name, const QStringList &choices)
+{
+    if (!has(name)) {
+        addError(name, QStringLiteral("field required"), ErrorType::Missing);
+        return std::nullopt;
+    }
+    return optionalChoice(name, choices);
 }
 
 std::optional<QString> FieldReader::optionalChoice(const QString &name, const QStringList &choices)

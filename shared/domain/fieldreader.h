@@ -48,6 +48,7 @@ public:
     // A dollar amount, 0 <= amount < 10^10.
     std::optional<double> optionalMoney(const QString &name);
 
+    std::optional<QJsonObject> requiredObject(const QString &name);
     std::optional<QJsonObject> optionalObject(const QString &name);
 
     // An array whose items are all objects; a bad item is reported at [..., name, index].
@@ -63,6 +64,7 @@ public:
     std::optional<QString> optionalUuid(const QString &name);
 
     // A string that must be one of `choices`; the message lists them.
+    std::optional<QString> requiredChoice(const QString &name, const QStringList &choices);
     std::optional<QString> optionalChoice(const QString &name, const QStringList &choices);
 
     QJsonArray locOf(const QString &name) const;

@@ -27,15 +27,12 @@ std::optional<McpServerRequest> McpServerRequest::fromJson(const QJsonValue &bod
     if (purpose == Purpose::Create) {
         request.name = reader.requiredString(QStringLiteral("name"), 1, MaxNameLength);
         request.url = reader.requiredString(QStringLiteral("url"), 1, MaxUrlLength);
-        if (!reader.has(QStringLiteral("transport_type"))) {
-            errors.add(reader.locOf(QStringLiteral("transport_type")), QStringLiteral("field required"),
-                       ErrorType::Missing);
-        }
+        request.transportType = reader.requiredChoice(QStringLiteral("transport_type"), transportTypes());
     } else {
         request.name = reader.optionalString(QStringLiteral("name"), 1, MaxNameLength);
         request.url = reader.optionalString(QStringLiteral("url"), 1, MaxUrlLength);
+        request.transportType = reader.optionalChoice(QStringLiteral("transport_type"), transportTypes());
     }
-    request.transportType = reader.optionalChoice(QStringLiteral("transport_type"), transportTypes());
     request.authConfig = reader.optionalObject(QStringLiteral("auth_config"));
     request.capabilities = reader.optionalObject(QStringLiteral("capabilities"));
     request.isActive = reader.optionalBoolean(QStringLiteral("is_active"));

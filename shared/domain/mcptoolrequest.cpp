@@ -22,16 +22,6 @@ bool requireObjectBody(const QJsonValue &body, ValidationErrors &errors)
     return false;
 }
 
-// Reads the required object member `name`.
-std::optional<QJsonObject> readRequiredObject(const QString &name, FieldReader &reader)
-{
-    if (!reader.has(name)) {
-        reader.errors().add(reader.locOf(name), QStringLiteral("field required"), ErrorType::Missing);
-        return std::nullopt;
-    }
-    return reader.optionalObject(name);
-}
-
 } // namespace
 
 std::optional<McpToolRequest> McpToolRequest::fromJson(const QJsonValue &body, ValidationErrors &errors)
@@ -49,7 +39,7 @@ std::optional<McpToolRequest> McpToolRequest::fromJson(const QJsonValue &body, V
     request.description = reader.optionalString(QStringLiteral("description"), std::numeric_limits<qsizetype>::max());
     const QString schemaMember = reader.spellingOf(QStringLiteral("input_schema"), QStringLiteral("inputSchema"));
     const std::optional<QJsonObject> inputSchema =
-        schemaMember.isEmpty() ? std::nullopt : readRequiredObject(schemaMember, reader);
+        schemaMember.isEmpty() ? std::nullopt : reader.requiredObject(schemaMember);
 
     if (!errors.isEmpty())
         return std::nullopt;
@@ -68,7 +58,7 @@ std::optional<McpExecutionRequest> McpExecutionRequest::fromJson(const QJsonValu
     FieldReader reader(object, BodyLoc, errors);
     McpExecutionRequest request;
 
-    const std::optional<QJsonObject> input = readRequiredObject(QStringLiteral("input"), reader);
+    const std::optional<QJsonObject> input = reader.requiredObject(QStringLiteral("input"));
     if (reader.has(QStringLiteral("output")))
         request.output = object.value(QStringLiteral("output"));
     // The message of a failed run is a text column without a length limit, so only the

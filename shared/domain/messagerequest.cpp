@@ -62,10 +62,7 @@ std::optional<MessageRequest> MessageRequest::fromJson(const QJsonValue &value, 
     FieldReader reader(object, loc, errors);
 
     MessageRequest message;
-    if (!reader.has(QStringLiteral("role")))
-        errors.add(reader.locOf(QStringLiteral("role")), QStringLiteral("field required"), ErrorType::Missing);
-    else if (const auto role = reader.optionalChoice(QStringLiteral("role"), roles()))
-        message.role = *role;
+    message.role = reader.requiredChoice(QStringLiteral("role"), roles()).value_or(QString());
     // Content is text without a length limit of its own; the body limit bounds it.
     message.content = reader.optionalString(QStringLiteral("content"), std::numeric_limits<qsizetype>::max());
     message.metadata = reader.optionalObject(QStringLiteral("metadata")).value_or(QJsonObject());
