@@ -46,10 +46,7 @@ ConnectionTester::~ConnectionTester()
 
 void ConnectionTester::start(const QUrl &serverUrl, const QString &apiKey)
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
+    api::discardReply(m_reply, this);
     ++m_run;
     m_running = true;
     m_apiKey = apiKey;

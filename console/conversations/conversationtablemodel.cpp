@@ -45,7 +45,7 @@ ConversationTableModel::ConversationTableModel(api::ApiClient &client, QObject *
 
 ConversationTableModel::~ConversationTableModel()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
 }
 
 void ConversationTableModel::refresh()
@@ -63,7 +63,7 @@ void ConversationTableModel::clear()
 void ConversationTableModel::reset()
 {
     const bool wasLoading = isLoading();
-    abortReply();
+    api::discardReply(m_reply, this);
     beginResetModel();
     m_rows.clear();
     m_ids.clear();
@@ -260,16 +260,6 @@ void ConversationTableModel::onPageFinished(api::ApiReply *reply)
     }
     Q_EMIT loadingChanged(false);
     Q_EMIT pageLoaded();
-}
-
-void ConversationTableModel::abortReply()
-{
-    if (!m_reply)
-        return;
-    api::ApiReply *reply = m_reply;
-    m_reply.clear();
-    reply->disconnect(this);
-    reply->abort();
 }
 
 } // namespace llmring::console

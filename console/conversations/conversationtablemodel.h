@@ -77,7 +77,6 @@ private:
     void reset();
     void requestPage();
     void onPageFinished(api::ApiReply *reply);
-    void abortReply();
     QVariant displayData(const QJsonObject &conversation, Column column) const;
 
     api::ApiClient &m_client;

@@ -49,7 +49,7 @@ MessageTableModel::MessageTableModel(api::ApiClient &client, QObject *parent)
 
 MessageTableModel::~MessageTableModel()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
 }
 
 void MessageTableModel::load(const QString &id)
@@ -69,7 +69,7 @@ void MessageTableModel::load(const QString &id)
 void MessageTableModel::clear()
 {
     const bool wasLoading = isLoading();
-    abortReply();
+    api::discardReply(m_reply, this);
     m_conversationId.clear();
     setConversation({}, {});
     if (wasLoading)
@@ -235,16 +235,6 @@ void MessageTableModel::setConversation(const QJsonObject &conversation, const Q
     m_conversation = conversation;
     m_messages = messages;
     endResetModel();
-}
-
-void MessageTableModel::abortReply()
-{
-    if (!m_reply)
-        return;
-    api::ApiReply *reply = m_reply;
-    m_reply.clear();
-    reply->disconnect(this);
-    reply->abort();
 }
 
 } // namespace llmring::console

@@ -73,7 +73,6 @@ Q_SIGNALS:
 
 private:
     void onFinished(api::ApiReply *reply);
-    void abortReply();
     void setConversation(const QJsonObject &conversation, const QList<QJsonObject> &messages);
     QVariant displayData(const QJsonObject &message, Column column) const;
     QString extrasText(const QJsonObject &message) const;

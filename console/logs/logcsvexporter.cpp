@@ -174,12 +174,7 @@ void LogCsvExporter::finish(bool ok, const QString &message)
 // Ends the export: aborts a request in flight and discards an uncommitted file.
 void LogCsvExporter::stop()
 {
-    if (m_reply) {
-        // The reply still finishes (as canceled) and deletes itself; nothing here listens.
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply = nullptr;
-    }
+    api::discardReply(m_reply, this);
     if (m_file) {
         m_file->cancelWriting();
         m_file.reset();

@@ -261,12 +261,7 @@ void LogTableModel::onPageFinished()
 
 void LogTableModel::cancelRequest()
 {
-    if (!m_reply)
-        return;
-    // The reply still finishes (as canceled) and deletes itself; nothing here listens.
-    m_reply->disconnect(this);
-    m_reply->abort();
-    m_reply = nullptr;
+    api::discardReply(m_reply, this);
 }
 
 void LogTableModel::fail(const QString &message)

@@ -238,12 +238,7 @@ void McpExecutionModel::onPageFinished()
 
 void McpExecutionModel::cancelRequest()
 {
-    if (!m_reply)
-        return;
-    // The reply still finishes (as canceled) and deletes itself; nothing here listens.
-    m_reply->disconnect(this);
-    m_reply->abort();
-    m_reply = nullptr;
+    api::discardReply(m_reply, this);
 }
 
 } // namespace llmring::console

@@ -80,12 +80,8 @@ McpPage::McpPage(api::ApiClient &client, QWidget *parent)
 
 McpPage::~McpPage()
 {
-    for (api::ApiReply *reply : {m_serversReply.data(), m_toolsReply.data()}) {
-        if (reply) {
-            reply->disconnect(this);
-            reply->abort();
-        }
-    }
+    api::discardReply(m_serversReply, this);
+    api::discardReply(m_toolsReply, this);
 }
 
 QString McpPage::title() const
@@ -241,10 +237,7 @@ McpExecutionQuery McpPage::executionQuery() const
 
 void McpPage::loadServers()
 {
-    if (m_serversReply) {
-        m_serversReply->disconnect(this);
-        m_serversReply->abort();
-    }
+    api::discardReply(m_serversReply, this);
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("is_active"), QStringLiteral("all"));
     m_serversReply = client().get(QStringLiteral("/api/v1/mcp/servers"), query);
@@ -254,10 +247,7 @@ void McpPage::loadServers()
 
 void McpPage::loadTools()
 {
-    if (m_toolsReply) {
-        m_toolsReply->disconnect(this);
-        m_toolsReply->abort();
-    }
+    api::discardReply(m_toolsReply, this);
     if (m_serverId.isEmpty()) {
         m_selecting = true;
         m_toolModel->clear();

@@ -27,7 +27,7 @@ ReceiptInspector::ReceiptInspector(api::ApiClient &client, QObject *parent)
 
 ReceiptInspector::~ReceiptInspector()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
 }
 
 void ReceiptInspector::setKeyFile(const QString &path, const receipts::KeySet &keys)
@@ -44,7 +44,7 @@ void ReceiptInspector::useServerKeys()
 
 void ReceiptInspector::inspectStored(const QString &receiptId)
 {
-    abortReply();
+    api::discardReply(m_reply, this);
     ++m_generation;
     track(m_client.receipt(receiptId), [this](api::ApiReply *reply) {
         if (!reply->isSuccess()) {
@@ -60,7 +60,7 @@ void ReceiptInspector::inspectStored(const QString &receiptId)
 
 void ReceiptInspector::inspectText(const QByteArray &text)
 {
-    abortReply();
+    api::discardReply(m_reply, this);
     ++m_generation;
     withKeys([this, text](const KeyLookup *keys) {
         const ReceiptInspection inspection = inspectReceipt(text, keys);
@@ -72,7 +72,7 @@ void ReceiptInspector::inspectText(const QByteArray &text)
 
 void ReceiptInspector::cancel()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
     ++m_generation;
     setBusy(false);
 }
@@ -158,16 +158,6 @@ void ReceiptInspector::track(api::ApiReply *reply, const std::function<void(api:
         setBusy(!m_reply.isNull());
     });
     setBusy(true);
-}
-
-void ReceiptInspector::abortReply()
-{
-    if (!m_reply)
-        return;
-    api::ApiReply *reply = m_reply;
-    m_reply.clear();
-    reply->disconnect(this);
-    reply->abort();
 }
 
 void ReceiptInspector::setBusy(bool busy)

@@ -84,7 +84,6 @@ private:
     // Makes `reply` the inspection's current request. `handler` runs when it finishes,
     // unless another inspection started meanwhile.
     void track(api::ApiReply *reply, const std::function<void(api::ApiReply *)> &handler);
-    void abortReply();
     void setBusy(bool busy);
 
     api::ApiClient &m_client;

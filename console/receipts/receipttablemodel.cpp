@@ -51,7 +51,7 @@ ReceiptTableModel::ReceiptTableModel(api::ApiClient &client, QObject *parent)
 
 ReceiptTableModel::~ReceiptTableModel()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
 }
 
 void ReceiptTableModel::setFilter(const api::ReceiptQuery &filter)
@@ -66,7 +66,7 @@ void ReceiptTableModel::setPageSize(int pageSize)
 
 void ReceiptTableModel::refresh()
 {
-    abortReply();
+    api::discardReply(m_reply, this);
     beginResetModel();
     m_rows.clear();
     m_ids.clear();
@@ -82,7 +82,7 @@ void ReceiptTableModel::cancel()
 {
     if (!isLoading())
         return;
-    abortReply();
+    api::discardReply(m_reply, this);
     Q_EMIT loadingChanged(false);
 }
 
@@ -258,16 +258,6 @@ void ReceiptTableModel::onPageFinished(api::ApiReply *reply)
     }
     Q_EMIT loadingChanged(false);
     Q_EMIT pageLoaded();
-}
-
-void ReceiptTableModel::abortReply()
-{
-    if (!m_reply)
-        return;
-    api::ApiReply *reply = m_reply;
-    m_reply.clear();
-    reply->disconnect(this);
-    reply->abort();
 }
 
 } // namespace llmring::console

@@ -89,7 +89,6 @@ private:
 
     void requestPage();
     void onPageFinished(api::ApiReply *reply);
-    void abortReply();
     QVariant displayData(const Row &row, int column) const;
 
     api::ApiClient &m_client;

@@ -98,10 +98,7 @@ RegistryPage::RegistryPage(api::ApiClient &client, QWidget *parent)
 RegistryPage::~RegistryPage()
 {
     // The reply outlives the page otherwise, and its finished() must not reach it.
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
+    api::discardReply(m_reply, this);
 }
 
 QString RegistryPage::title() const
@@ -111,10 +108,7 @@ QString RegistryPage::title() const
 
 void RegistryPage::refresh()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
+    api::discardReply(m_reply, this);
     api::ApiReply *reply = client().registry();
     m_reply = reply;
     connect(reply, &api::ApiReply::finished, this, [this, reply] { onRegistryFinished(reply); });

@@ -115,10 +115,7 @@ UsagePage::UsagePage(api::ApiClient &client, QWidget *parent)
 UsagePage::~UsagePage()
 {
     // The reply outlives the page otherwise, and its finished() must not reach it.
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-    }
+    api::discardReply(m_reply, this);
 }
 
 QWidget *UsagePage::createFilterBar()
@@ -321,11 +318,7 @@ void UsagePage::scheduleRefresh()
 void UsagePage::refresh()
 {
     m_filterTimer->stop();
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply = nullptr;
-    }
+    api::discardReply(m_reply, this);
 
     // A moving range such as "Last 30 days" ends today also when the page stayed open
     // past midnight.

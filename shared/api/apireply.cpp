@@ -66,6 +66,16 @@ void ApiReply::abort()
     m_reply->abort();
 }
 
+void discardReply(QPointer<ApiReply> &reply, const QObject *receiver)
+{
+    if (!reply)
+        return;
+    ApiReply *call = reply;
+    reply.clear();
+    call->disconnect(receiver);
+    call->abort();
+}
+
 void ApiReply::onFinished()
 {
     QNetworkReply *reply = m_reply;

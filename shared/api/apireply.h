@@ -83,4 +83,8 @@ private:
     QList<QPair<QByteArray, QByteArray>> m_headers;
 };
 
+// Stops `receiver` from hearing from the call in `reply`, cancels the call and clears
+// the pointer; does nothing without a call. The reply still finishes, as canceled.
+void discardReply(QPointer<ApiReply> &reply, const QObject *receiver);
+
 } // namespace llmring::api
