@@ -24,12 +24,12 @@ struct PromptArgument
     bool required = false;
 };
 
-// The arguments declared by a prompt's stored `arguments` value, in their stored order.
+// Returns the arguments declared by a prompt's stored `arguments` value, in stored order.
 // The MCP form is an array of {name, description?, required?} objects, and an object
-// form maps each name to an object with an optional `required`. An argument is required only
-// when `required` is the JSON value true. Array entries without a string `name` are
-// skipped, a name declared twice is listed once (required when either entry says so),
-// and any other value, null included, declares nothing.
+// form maps each name to an object with an optional `required`. An argument is required
+// only when `required` is the JSON value true. Array entries without a string `name` are
+// skipped. A name declared twice is listed once, and it is required when either entry
+// marks it so. Any other value, null included, declares nothing.
 QList<PromptArgument> declaredPromptArguments(const QJsonValue &arguments);
 
 // Reads the arguments object of a render request body. A body whose only member is
@@ -46,21 +46,21 @@ std::optional<QJsonObject> renderArgumentsFromBody(const QJsonValue &body, Valid
 void checkRequiredArguments(const QList<PromptArgument> &declared, const QJsonObject &values,
                             ValidationErrors &errors);
 
-// The text that `value` fills a placeholder with: a string as it is, and any other value
-// as its compact JSON text (42, 2.5, true, {"a":1}, [1,"x"]). Object members come out in
+// Returns the text that `value` fills a placeholder with: a string as it is, and any
+// other value as its compact JSON text (42, 2.5, true, {"a":1}, [1,"x"]). Object members come out in
 // key order, because QJsonObject keeps its keys sorted.
 QString placeholderText(const QJsonValue &value);
 
-// `text` with each {{name}} placeholder replaced by placeholderText() of the argument
-// `name` in `values`. Whitespace around the name is ignored, so {{ name }} is {{name}}.
+// Returns `text` with each {{name}} placeholder replaced by placeholderText() of the
+// argument `name` in `values`. Whitespace around the name is ignored, so {{ name }} is {{name}}.
 // A placeholder whose argument is absent or null, or whose braces enclose no name, is
 // kept as written. The text between `{{` and the next `}}` must contain no brace, so in
 // {{{name}}} the inner {{name}} is the placeholder. Inserted values are not searched for
 // placeholders again.
 QString fillPlaceholders(const QString &text, const QJsonObject &values);
 
-// The stored messages template ([{role, content}]) with the placeholders of every string
-// in each message's `content`, at any depth, filled from `values`. Other members and
+// Returns the stored messages template ([{role, content}]) with the placeholders of every
+// string in each message's `content`, at any depth, filled from `values`. Other members and
 // items that are not objects are copied unchanged. Null, or any value that is not an
 // array, is returned unchanged.
 QJsonValue renderPromptMessages(const QJsonValue &messages, const QJsonObject &values);

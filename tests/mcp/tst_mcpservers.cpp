@@ -643,9 +643,10 @@ void tst_McpServers::updateRejectsInvalid()
     QCOMPARE(storedAuthConfig(id), QJsonValue(QJsonObject{{"token", "sk-secret"}}));
 }
 
-// The llmring client's MCP HTTP client: null members and a project_id in bodies and
-// queries, is_active as a query parameter, PUT with only the members it changes, the
-// tool id repeated in the execute body, and render with the bare arguments.
+// Replays the calls of the llmring client's MCP HTTP client. It sends null members and a
+// project_id in bodies and queries, is_active as a query parameter, and PUT with only
+// the members it changes. It repeats the tool id in the execute body and renders with
+// the bare arguments.
 void tst_McpServers::clientCallsAsSent()
 {
     const QByteArray project = "mcp-client";
