@@ -24,13 +24,6 @@ QString messageColumns(const QString &alias)
         .arg(alias, timestampColumn(alias + QStringLiteral(".created_at")), textColumn(alias + QStringLiteral(".content")));
 }
 
-QJsonValue jsonColumn(const QSqlQuery &query, int column)
-{
-    if (query.isNull(column))
-        return QJsonValue(QJsonValue::Null);
-    return jsonFromColumnText(query.value(column).toString());
-}
-
 std::optional<qint64> optionalInteger(const QSqlQuery &query, int column)
 {
     return query.isNull(column) ? std::nullopt : std::optional<qint64>(query.value(column).toLongLong());
@@ -47,9 +40,9 @@ StoredMessage readMessage(const QSqlQuery &query, int first)
     message.contentHash = optionalText(query, first + 4);
     message.inputTokens = optionalInteger(query, first + 5);
     message.outputTokens = optionalInteger(query, first + 6);
-    message.toolCalls = jsonColumn(query, first + 7);
-    message.toolResults = jsonColumn(query, first + 8);
-    message.metadata = jsonColumn(query, first + 9).toObject();
+    message.toolCalls = jsonColumnValue(query, first + 7);
+    message.toolResults = jsonColumnValue(query, first + 8);
+    message.metadata = jsonColumnValue(query, first + 9).toObject();
     message.timestamp = query.value(first + 10).toString();
     return message;
 }

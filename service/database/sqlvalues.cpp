@@ -58,6 +58,13 @@ QJsonValue jsonFromColumnText(const QString &text)
     return json::parse(text.toUtf8(), nullptr, options).value_or(QJsonValue(QJsonValue::Null));
 }
 
+QJsonValue jsonColumnValue(const QSqlQuery &query, int column)
+{
+    if (query.isNull(column))
+        return QJsonValue(QJsonValue::Null);
+    return jsonFromColumnText(query.value(column).toString());
+}
+
 QString textColumn(const QString &column)
 {
     return QStringLiteral("CASE WHEN left(%1, 1) = chr(65279) THEN chr(65279) || %1 ELSE %1 END").arg(column);

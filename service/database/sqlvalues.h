@@ -48,6 +48,10 @@ QString textColumn(const QString &column);
 // does, so this reads with the strict parser, which keeps every character.
 QJsonValue jsonFromColumnText(const QString &text);
 
+// The value of the json or jsonb `column` in the current row, or a JSON null when the
+// column is NULL.
+QJsonValue jsonColumnValue(const QSqlQuery &query, int column);
+
 // Runs `query`, prepared on `connection`, and reads at most one row with `read`.
 // Throws DatabaseError, naming `operation`, when the statement fails.
 template <typename Read>

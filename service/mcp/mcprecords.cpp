@@ -17,11 +17,6 @@ QString column(const QString &alias, const QString &name)
     return alias + u'.' + name;
 }
 
-QJsonValue jsonOrNull(const QSqlQuery &query, int index)
-{
-    return query.isNull(index) ? QJsonValue(QJsonValue::Null) : jsonFromColumnText(query.value(index).toString());
-}
-
 } // namespace
 
 QString mcpServerColumns(const QString &alias)
@@ -45,8 +40,8 @@ StoredMcpServer readMcpServer(const QSqlQuery &query, int first)
     server.name = query.value(first + 1).toString();
     server.url = query.value(first + 2).toString();
     server.transportType = query.value(first + 3).toString();
-    server.authConfig = jsonOrNull(query, first + 4);
-    server.capabilities = jsonOrNull(query, first + 5);
+    server.authConfig = jsonColumnValue(query, first + 4);
+    server.capabilities = jsonColumnValue(query, first + 5);
     server.isActive = query.value(first + 6).toBool();
     server.createdAt = query.value(first + 7).toString();
     server.updatedAt = query.value(first + 8).toString();
@@ -85,7 +80,7 @@ StoredMcpTool readMcpTool(const QSqlQuery &query, int first)
     tool.serverId = query.value(first + 1).toString();
     tool.name = query.value(first + 2).toString();
     tool.description = optionalText(query, first + 3);
-    tool.inputSchema = jsonOrNull(query, first + 4).toObject();
+    tool.inputSchema = jsonColumnValue(query, first + 4).toObject();
     tool.isActive = query.value(first + 5).toBool();
     tool.createdAt = query.value(first + 6).toString();
     return tool;
@@ -138,8 +133,8 @@ StoredMcpPrompt readMcpPrompt(const QSqlQuery &query, int first)
     prompt.serverId = query.value(first + 1).toString();
     prompt.name = query.value(first + 2).toString();
     prompt.description = optionalText(query, first + 3);
-    prompt.arguments = jsonOrNull(query, first + 4);
-    prompt.messages = jsonOrNull(query, first + 5);
+    prompt.arguments = jsonColumnValue(query, first + 4);
+    prompt.messages = jsonColumnValue(query, first + 5);
     prompt.isActive = query.value(first + 6).toBool();
     prompt.createdAt = query.value(first + 7).toString();
     return prompt;
@@ -166,8 +161,8 @@ StoredMcpExecution readMcpExecution(const QSqlQuery &query, int first)
     execution.id = query.value(first).toString();
     execution.toolId = optionalText(query, first + 1);
     execution.conversationId = optionalText(query, first + 2);
-    execution.input = jsonOrNull(query, first + 3).toObject();
-    execution.output = jsonOrNull(query, first + 4);
+    execution.input = jsonColumnValue(query, first + 3).toObject();
+    execution.output = jsonColumnValue(query, first + 4);
     execution.error = optionalText(query, first + 5);
     if (!query.isNull(first + 6))
         execution.durationMs = query.value(first + 6).toLongLong();
