@@ -24,6 +24,15 @@ bool QueryReader::has(const QString &name) const
     return m_query.hasQueryItem(name);
 }
 
+std::optional<bool> QueryReader::activeFilter(const QString &name)
+{
+    const QString value = choice(name, QStringLiteral("true"),
+                                 {QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("all")});
+    if (value == QLatin1String("all"))
+        return std::nullopt;
+    return value == QLatin1String("true");
+}
+
 std::optional<QString> QueryReader::uuid(const QString &name)
 {
     const std::optional<QString> value = text(name);

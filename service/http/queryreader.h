@@ -24,6 +24,10 @@ public:
     bool has(const QString &name) const;
     std::optional<QString> text(const QString &name);
 
+    // The `is_active` filter of MCP lists: "true" (the default) or "false", or
+    // std::nullopt for "all".
+    std::optional<bool> activeFilter(const QString &name);
+
     // A UUID in canonical lowercase form; a malformed one is "must be a UUID".
     std::optional<QString> uuid(const QString &name);
 

@@ -47,10 +47,7 @@ CatalogFilter catalogFilterOf(const RequestContext &context, ValidationErrors &e
     CatalogFilter filter;
     const QString serverIdName = QStringLiteral("server_id");
     filter.serverId = query.uuid(serverIdName);
-    const QString isActive = query.choice(QStringLiteral("is_active"), QStringLiteral("true"),
-                                          {QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("all")});
-    if (isActive != QStringLiteral("all"))
-        filter.isActive = isActive == QStringLiteral("true");
+    filter.isActive = query.activeFilter(QStringLiteral("is_active"));
     return filter;
 }
 

@@ -97,13 +97,9 @@ QHttpServerResponse McpServerRoutes::listServers(RequestContext &context) const
 {
     ValidationErrors errors;
     QueryReader query(context.query, errors);
-    const QString active = query.choice(QStringLiteral("is_active"), QStringLiteral("true"),
-                                        {QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("all")});
+    const std::optional<bool> isActive = query.activeFilter(QStringLiteral("is_active"));
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
-    std::optional<bool> isActive;
-    if (active != QStringLiteral("all"))
-        isActive = active == QStringLiteral("true");
 
     const QList<StoredMcpServer> servers = McpServerStore(context.database()).list(context.projectId, isActive);
     QJsonArray items;

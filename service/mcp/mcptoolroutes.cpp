@@ -88,13 +88,10 @@ QHttpServerResponse McpToolRoutes::listTools(RequestContext &context) const
     ValidationErrors errors;
     QueryReader query(context.query, errors);
     const std::optional<QString> serverId = query.uuid(QStringLiteral("server_id"));
-    const QString isActive = query.choice(QStringLiteral("is_active"), QStringLiteral("true"),
-                                          {QStringLiteral("true"), QStringLiteral("false"), QStringLiteral("all")});
+    const std::optional<bool> activeFilter = query.activeFilter(QStringLiteral("is_active"));
     if (!errors.isEmpty())
         return errorResponse(HttpError::validation(errors));
 
-    const std::optional<bool> activeFilter =
-        isActive == QLatin1String("all") ? std::nullopt : std::optional<bool>(isActive == QLatin1String("true"));
     const QList<McpToolWithServer> rows =
         McpToolStore(context.database()).list(context.projectId, serverId, activeFilter);
     QJsonArray items;
